@@ -1,0 +1,62 @@
+# zhengwu — two commands: `make demo` runs the platform with the demo city, `make test` runs
+# every check. Both create .venv and install what they need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export ZHENGWU_VAR_DIR ?= $(CURDIR)/var
+
+# Settings as production runs them, for `check --deploy`.
+PROD_ENV = DEBUG=0 ALLOWED_HOSTS=zhengwu.example.gov.cn \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+
+.PHONY: demo test lint test-sqlite test-postgres serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	mkdir -p $(ZHENGWU_VAR_DIR)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo_city
+	@echo "政务平台: http://127.0.0.1:$(PORT)/"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+test: lint
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(VENV)/.installed-test
+	env -u DATABASE_URL $(BIN)/pytest
+
+# PostgreSQL is the production database: the same suite runs there when a server answers.
+# Under CI=true an unreachable server fails the run instead of skipping it.
+test-postgres: $(VENV)/.installed-test
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
+		echo "PostgreSQL at $(TEST_POSTGRES_URL): running the suite there too"; \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(TEST_POSTGRES_URL) is unreachable, and CI=true requires it" >&2; exit 1; \
+	else \
+		echo "PostgreSQL at $(TEST_POSTGRES_URL) is unreachable: skipped (set TEST_POSTGRES_URL)"; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .ruff_cache

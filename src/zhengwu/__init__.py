@@ -1,0 +1,1 @@
+"""zhengwu (政务): an integrated municipal e-government platform."""

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhengwu.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("zhengwu.org.urls_accounts")),
+    path("org/", include("zhengwu.org.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from zhengwu.audit.models import AuditEvent
+from zhengwu.audit.verify import verify_chain
+from zhengwu.org import access
+from zhengwu.org.demo import ACCOUNTS
+from zhengwu.org.models import Division, Organisation, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Division, Organisation, User, AuditEvent))
+
+
+def test_the_demo_city_loads_once_and_again_changes_nothing(settings) -> None:
+    call_command("load_demo_city", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = counts()
+    call_command("load_demo_city", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts() == first
+    assert verify_chain().ok
+
+
+def test_the_demo_city_has_the_expected_shape() -> None:
+    call_command("load_demo_city", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    municipal = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPAL).count()
+    assert municipal >= 40
+    assert Organisation.objects.filter(
+        name="金水区人民政府", kind=Organisation.Kind.DISTRICT
+    ).exists()
+    assert Organisation.objects.filter(kind=Organisation.Kind.DEV_ZONE).count() == 4
+    assert Division.objects.filter(level=Division.Level.COMMUNITY).exists()
+    roles = {a.role for a in ACCOUNTS if a.role}
+    assert roles == set(Role)
+    for account in ACCOUNTS:
+        user = User.objects.get(username=account.login)
+        if account.role:
+            assert access.has_role(user, account.role)

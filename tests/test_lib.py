@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from zhengwu.lib import credit_code
+from zhengwu.lib.hashing import canonical_json, sha256_hex
+from zhengwu.lib.masking import mask_email, mask_id_number, mask_name, mask_phone, mask_text
+
+
+def test_it_accepts_the_example_code_of_the_standard() -> None:
+    assert credit_code.validate(" 91350100m000100y43 ") == "91350100M000100Y43"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("91350100M000100Y4", "18位"),
+        ("91350100M000100Y4I", "不允许的字符"),
+        ("91350100M000100Y44", "校验位不正确"),
+        ("9135A100M000100Y43", "行政区划代码"),
+        ("91350100M000101Y43", "组织机构代码校验位"),
+    ],
+)
+def test_it_refuses_bad_credit_codes_with_a_reason(code: str, message: str) -> None:
+    with pytest.raises(credit_code.CreditCodeError, match=message):
+        credit_code.validate(code)
+
+
+def test_made_codes_validate() -> None:
+    code = credit_code.make("11410100", "05750011")
+    assert credit_code.validate(code) == code
+
+
+def test_it_masks_personal_data() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_id_number("41010519900101123X") == "410105********123X"
+    assert mask_name("张三") == "张*"
+    assert mask_email("someone@example.cn") == "s***@example.cn"
+
+
+def test_it_masks_personal_data_inside_free_text() -> None:
+    text = (
+        "我叫张三，电话13812345678，身份证410105199001011234，"
+        "住金水路8号院12号楼3单元502室，座机0371-67891234。"
+    )
+    masked = mask_text(text)
+    for secret in ("13812345678", "410105199001011234", "502", "67891234"):
+        assert secret not in masked
+    assert "138****5678" in masked and "0371-****1234" in masked
+
+
+def test_hashing_is_canonical_and_length_prefixed() -> None:
+    assert canonical_json({"b": 1, "a": "中"}) == canonical_json({"a": "中", "b": 1})
+    assert sha256_hex("ab", "c") != sha256_hex("a", "bc")
