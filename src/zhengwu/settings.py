@@ -43,8 +43,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "zhengwu.org",
     "zhengwu.audit",
+    "zhengwu.notifications",
+    "zhengwu.dispatch",
+    "zhengwu.appeals",
     "zhengwu.web",
 ]
 
@@ -184,6 +189,26 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhengwu@localhost")
+
+# Background work: the Django Tasks API. The database backend needs no broker (run
+# `manage.py db_worker`); TASKS_BACKEND=immediate runs tasks in-process (the test suite).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
+
+# Outgoing SMS: "console" logs messages (development); "http" posts them to an SMS gateway.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【政务服务】")
+# Public address of the platform, for links in SMS and e-mail (evaluation links, tracking).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Security. Production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects; a TLS-terminating
 # proxy in front sets X-Forwarded-Proto, trusted only when SECURE_PROXY_SSL_HEADER is enabled.

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    name = "zhengwu.appeals"
+    verbose_name = "网络问政"
