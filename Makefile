@@ -30,6 +30,7 @@ demo: $(VENV)/.installed
 	mkdir -p $(ZHENGWU_VAR_DIR)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo_city
+	DEBUG=1 $(BIN)/python manage.py load_demo_catalogue
 	@echo "政务平台: http://127.0.0.1:$(PORT)/"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
