@@ -26,13 +26,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# The demo sends SMS and e-mail to the console, in-process (no worker needed).
+DEMO_ENV = DEBUG=1 TASKS_BACKEND=immediate
+
 demo: $(VENV)/.installed
 	mkdir -p $(ZHENGWU_VAR_DIR)
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo_city
-	DEBUG=1 $(BIN)/python manage.py load_demo_catalogue
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo "政务平台: http://127.0.0.1:$(PORT)/"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -9,5 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("zhengwu.org.urls_accounts")),
     path("org/", include("zhengwu.org.urls")),
+    path("", include("zhengwu.appeals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -106,8 +106,8 @@ class TimeUnit(models.TextChoices):
 
 class SLAPolicy(models.Model):
     """Time limits for a category × appeal type × urgency. Blank fields match anything; the most
-    specific matching policy wins: a deeper category first, then urgency (an urgent or 即办 item
-    is urgent whatever its type), then type."""
+    specific matching policy wins: urgency first (an urgent or 即办 item is urgent whatever its
+    category or type), then the deeper category, then type."""
 
     name = models.CharField(_("名称"), max_length=50)
     category = models.ForeignKey(
@@ -155,9 +155,9 @@ class SLAPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def specificity(self) -> tuple[int, bool, bool]:
+    def specificity(self) -> tuple[bool, int, bool]:
         level = self.category.level if self.category_id else 0
-        return (level, bool(self.urgency), bool(self.appeal_type))
+        return (bool(self.urgency), level, bool(self.appeal_type))
 
     def is_in_hours(self) -> bool:
         return self.completion_unit == TimeUnit.WORKING_HOURS

@@ -72,6 +72,13 @@ class WorkCalendar:
             return exceptions.get(day, day.weekday() < 5)
         return self.bundled(day)
 
+    def knows_year(self, year: int) -> bool:
+        try:
+            self.is_workday(dt.date(year, 1, 1))
+        except CalendarYearUnknown:
+            return False
+        return True
+
     def next_workday(self, day: dt.date, *, inclusive: bool = False) -> dt.date:
         day = day if inclusive else day + DAY
         while not self.is_workday(day):

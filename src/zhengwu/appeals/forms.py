@@ -1,0 +1,440 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from zhengwu.appeals.actions import Draft, ReopenDecision, ReplyDraft, Route, Verdict
+from zhengwu.appeals.models import (
+    AnswerTemplate,
+    Mailbox,
+    Outcome,
+    RejectionReason,
+    Resolution,
+    ReturnReason,
+    Satisfaction,
+    Supervision,
+)
+from zhengwu.dispatch.models import AppealType, Category, Urgency
+from zhengwu.org.models import Division, Organisation, validate_mobile
+
+HANDLING_KINDS = [k for k in Organisation.Kind.values if k not in ("centre", "government")]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def districts() -> Any:
+    return Division.objects.filter(level=Division.Level.COUNTY).order_by("code")
+
+
+def streets(district: Division | None) -> Any:
+    if district is None:
+        return Division.objects.none()
+    return Division.objects.filter(parent=district).order_by("code")
+
+
+def leaf_categories() -> Any:
+    return Category.objects.filter(is_active=True).order_by("path")
+
+
+class AppealForm(forms.Form):
+    """The citizen's form (portal and mailboxes); the hotline form adds what agents need."""
+
+    appeal_type = forms.ChoiceField(
+        label=_("诉求类型"), choices=AppealType.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("标题"), max_length=100, min_length=4)
+    content = forms.CharField(
+        label=_("诉求内容"),
+        min_length=10,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("请写清楚时间、地点、事情经过和您的诉求。"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("所在区县"),
+        queryset=Division.objects.none(),
+        required=False,
+        empty_label=_("请选择"),
+    )
+    street = forms.ModelChoiceField(
+        label=_("街道（乡镇）"),
+        queryset=Division.objects.none(),
+        required=False,
+        empty_label=_("不清楚"),
+    )
+    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    category = forms.ModelChoiceField(
+        label=_("问题分类（可不选）"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("不清楚，由工作人员判断"),
+    )
+    attachments = MultipleFileField(
+        label=_("图片或PDF附件"), help_text=_("最多5个，每个不超过10MB。")
+    )
+    contact_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    contact_phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=11,
+        required=False,
+        validators=[validate_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    contact_email = forms.EmailField(label=_("电子邮箱"), required=False)
+    is_anonymous = forms.BooleanField(
+        label=_("匿名（承办单位看不到我的姓名和联系方式）"), required=False
+    )
+    is_confidential = forms.BooleanField(label=_("保密：办理结果不在网上公开"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts()
+        self.fields["category"].queryset = leaf_categories()
+        district = self._selected_district()
+        self.fields["street"].queryset = (
+            streets(district)
+            if district
+            else Division.objects.filter(level=Division.Level.TOWNSHIP)
+        )
+
+    def _selected_district(self) -> Division | None:
+        raw = self.data.get(self.add_prefix("district")) if self.is_bound else None
+        if not raw or not str(raw).isdigit():
+            return None
+        return Division.objects.filter(pk=raw, level=Division.Level.COUNTY).first()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        street, district = data.get("street"), data.get("district")
+        if street and district and street.parent_id != district.pk:
+            self.add_error("street", _("所选街道不属于所选区县。"))
+        phone, email = data.get("contact_phone"), data.get("contact_email")
+        if not phone and not email and not data.get("is_anonymous"):
+            raise ValidationError(_("请留下手机号码或电子邮箱，以便告知办理结果；也可以选择匿名。"))
+        return data
+
+    def draft(self, mailbox: Mailbox | None = None) -> Draft:
+        d = self.cleaned_data
+        return Draft(
+            appeal_type=d["appeal_type"],
+            title=d["title"],
+            content=d["content"],
+            category=d.get("category"),
+            division=d.get("street") or d.get("district"),
+            address=d.get("address", ""),
+            contact_name=d.get("contact_name", ""),
+            contact_phone=d.get("contact_phone", ""),
+            contact_email=d.get("contact_email", ""),
+            is_anonymous=d.get("is_anonymous", False),
+            is_confidential=d.get("is_confidential", False),
+            mailbox=mailbox,
+            urgency=d.get("urgency") or Urgency.NORMAL,
+            files=d.get("attachments") or [],
+        )
+
+
+class HotlineForm(AppealForm):
+    """工单录入: the agent types while the caller talks; keyboard order, no mouse needed."""
+
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+    accept_now = forms.BooleanField(label=_("录入后直接受理"), required=False, initial=True)
+    field_order = [
+        "contact_phone",
+        "contact_name",
+        "appeal_type",
+        "urgency",
+        "title",
+        "content",
+        "district",
+        "street",
+        "address",
+        "category",
+        "is_anonymous",
+        "is_confidential",
+        "accept_now",
+        "contact_email",
+        "attachments",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appeal_type"].widget = forms.Select(choices=AppealType.choices)
+        self.fields["contact_phone"].widget.attrs["autofocus"] = True
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("诉求编号"), max_length=20)
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class SupplyInfoForm(forms.Form):
+    text = forms.CharField(
+        label=_("补充内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("附件"))
+
+
+class VerdictForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("问题是否解决"), choices=Resolution.choices, widget=forms.RadioSelect
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("对办理结果是否满意"),
+        widget=forms.RadioSelect,
+        choices=[c for c in Satisfaction.choices if c[0] != Satisfaction.NONE],
+    )
+    comment = forms.CharField(
+        label=_("意见（可不填）"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def verdict(self) -> Verdict:
+        d = self.cleaned_data
+        return Verdict(d["resolution"], d["satisfaction"], d.get("comment", ""))
+
+
+# --- Staff actions -----------------------------------------------------------------------------
+
+
+def handling_bodies() -> Any:
+    return Organisation.objects.filter(is_active=True, kind__in=HANDLING_KINDS).order_by(
+        "kind", "name"
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label=_("不予受理理由"), queryset=RejectionReason.objects.filter(is_active=True)
+    )
+    note = forms.CharField(
+        label=_("补充说明（告知市民）"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DispatchForm(forms.Form):
+    lead = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.none())
+    co_handlers = forms.ModelMultipleChoiceField(
+        label=_("协办单位"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("分类"), queryset=Category.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("派单意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bodies = handling_bodies()
+        self.fields["lead"].queryset = bodies
+        self.fields["co_handlers"].queryset = bodies
+        self.fields["category"].queryset = leaf_categories()
+
+    def route(self) -> Route:
+        d = self.cleaned_data
+        return Route(
+            d["lead"], tuple(d.get("co_handlers") or ()), d.get("note", ""), d.get("category")
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.ChoiceField(label=_("退单理由"), choices=ReturnReason.choices)
+    note = forms.CharField(
+        label=_("说明（请写明应由哪个单位办理）"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("需要市民补充的内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReplyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("答复模板"), required=False, queryset=AnswerTemplate.objects.none()
+    )
+    text = forms.CharField(
+        label=_("答复内容（公开）"),
+        min_length=10,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("办理结果"), choices=[c for c in Outcome.choices if c[0] != Outcome.MERGED]
+    )
+    internal_remarks = forms.CharField(
+        label=_("内部备注（不公开）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    attachments = MultipleFileField(label=_("附件（随答复公开）"))
+
+    def __init__(self, *args: Any, templates: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = (
+            templates if templates is not None else (AnswerTemplate.objects.none())
+        )
+
+    def draft(self) -> ReplyDraft:
+        d = self.cleaned_data
+        return ReplyDraft(
+            d["text"], d["outcome"], d.get("internal_remarks", ""), d.get("attachments") or []
+        )
+
+
+class ReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审核结果"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("通过并公开")), ("0", _("退回重办"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DirectAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("直接答复内容（公开）"),
+        min_length=10,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=30)
+    reason = forms.CharField(
+        label=_("延期理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审核结果"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("同意")), ("0", _("不同意"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefuseReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("驳回理由（仍由原单位办理）"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UrgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("催办内容"),
+        max_length=2000,
+        initial=_("请抓紧办理并按时答复。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SuperviseForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("督办级别"), coerce=int, choices=Supervision.Level.choices
+    )
+    notice = forms.CharField(
+        label=_("督办意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_days = forms.IntegerField(
+        label=_("反馈期限（工作日）"), min_value=1, max_value=30, initial=3
+    )
+
+
+class AnswerSupervisionForm(forms.Form):
+    answer = forms.CharField(
+        label=_("督办反馈"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ReopenDecision.REDO, _("原单位重办")),
+            (ReopenDecision.REDISPATCH, _("改派其他单位重办")),
+            (ReopenDecision.MAINTAIN, _("维持办结（向市民说明）")),
+        ],
+    )
+    lead = forms.ModelChoiceField(
+        label=_("改派至"), queryset=Organisation.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("审核意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = handling_bodies()
+
+    def route(self) -> Route | None:
+        lead = self.cleaned_data.get("lead")
+        return Route(lead, note=self.cleaned_data["note"]) if lead else None
+
+
+class MergeForm(forms.Form):
+    master = forms.CharField(label=_("并入的诉求编号"), max_length=20)
+
+
+class FlagForm(forms.Form):
+    note = forms.CharField(label=_("说明"), max_length=1000)
+    block = forms.BooleanField(label=_("同时限制该手机号码提交"), required=False)

@@ -1,0 +1,17 @@
+// Small progressive enhancements; every page works without JavaScript.
+document.addEventListener("keydown", (event) => {
+  // Hotline agents submit the work order with Ctrl+Enter without leaving the keyboard.
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    const form = event.target.closest && event.target.closest("form[data-submit-on-ctrl-enter]");
+    if (form) { event.preventDefault(); form.requestSubmit(); }
+  }
+});
+document.addEventListener("change", (event) => {
+  // Choosing an answer template fills the reply text (the agent then edits it).
+  const select = event.target;
+  if (!select.matches || !select.matches("select[name$='-template']")) return;
+  const option = select.selectedOptions[0];
+  const text = option && option.dataset.text;
+  const area = select.form && select.form.querySelector("textarea[name$='-text']");
+  if (text && area) { area.value = text; area.focus(); }
+});
