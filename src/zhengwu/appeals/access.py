@@ -62,9 +62,13 @@ def appeals_visible_to(user: AnyUser) -> QuerySet[Appeal]:
         return Appeal.objects.none()
     if is_centre(user):
         return Appeal.objects.all()
-    ids = body_ids(user)
-    ever = Assignment.objects.filter(appeal=OuterRef("pk"), organisation__in=ids)
-    current = ever.filter(ended_at__isnull=True)
+    ever = Assignment.objects.filter(appeal=OuterRef("pk"), organisation__in=body_ids(user))
+    # Confidential: only the staff of the bodies holding it now, not those above them.
+    current = Assignment.objects.filter(
+        appeal=OuterRef("pk"),
+        ended_at__isnull=True,
+        organisation__in=organisation_ids_with_role(user, *BODY_ROLES),
+    )
     visible = Q(Exists(ever), is_confidential=False) | Q(Exists(current))
     if sees_whole_city(user):
         visible |= Q(is_confidential=False)

@@ -123,9 +123,6 @@ class AppealForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        street, district = data.get("street"), data.get("district")
-        if street and district and street.parent_id != district.pk:
-            self.add_error("street", _("所选街道不属于所选区县。"))
         phone, email = data.get("contact_phone"), data.get("contact_email")
         if not phone and not email and not data.get("is_anonymous"):
             raise ValidationError(_("请留下手机号码或电子邮箱，以便告知办理结果；也可以选择匿名。"))
@@ -293,9 +290,23 @@ class QuestionForm(forms.Form):
     )
 
 
+class TemplateSelect(forms.Select):
+    """Options carry the template text, which a small script copies into the reply box."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-text"] = instance.text
+        return option
+
+
 class ReplyForm(forms.Form):
     template = forms.ModelChoiceField(
-        label=_("答复模板"), required=False, queryset=AnswerTemplate.objects.none()
+        label=_("答复模板"),
+        required=False,
+        widget=TemplateSelect,
+        queryset=AnswerTemplate.objects.none(),
     )
     text = forms.CharField(
         label=_("答复内容（公开）"),

@@ -88,7 +88,8 @@ def submitted(request: HttpRequest) -> HttpResponse:
 @require_safe
 def places(request: HttpRequest) -> HttpResponse:
     """The street options for a district (htmx swaps them into the form)."""
-    district = Division.objects.filter(pk=request.GET.get("district") or 0).first()
+    raw = request.GET.get("district", "")
+    district = Division.objects.filter(pk=raw).first() if raw.isdigit() else None
     return render(
         request,
         "appeals/public/street_options.html",

@@ -28,8 +28,8 @@ class Post:
 
 def posts(user: AnyUser) -> frozenset[Post]:
     """The user's active roles, read once per user object (i.e. once per request)."""
-    if not user.is_authenticated or not user.is_active:
-        return frozenset()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()  # None: the platform itself (periodic checks), which holds no post
     cached = getattr(user, "_zhengwu_posts", None)
     if cached is None:
         rows = Membership.objects.filter(
