@@ -358,6 +358,22 @@ def test_answer_templates_fill_the_reply(city: City, actors: Actors) -> None:
     assert 'data-text="您好，问题已处理。"' in page
 
 
+def test_reply_templates_follow_the_category(city: City, actors: Actors) -> None:
+    from zhengwu.appeals.models import AnswerTemplate
+    from zhengwu.dispatch.models import Category
+
+    roads = Category.objects.create(name="市政设施")
+    lamps = Category.objects.create(name="路灯", parent=roads)
+    noise = Category.objects.create(name="噪声")
+    AnswerTemplate.objects.create(kind="reply", title="市政通用", text="市政答复", category=roads)
+    AnswerTemplate.objects.create(kind="reply", title="噪声专用", text="噪声答复", category=noise)
+    appeal = in_progress(city, actors, category=lamps)
+    page = (
+        as_user(actors.handler_a).get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    )
+    assert "市政通用" in page and "噪声专用" not in page
+
+
 def test_deactivated_bodies_cannot_be_chosen(city: City, actors: Actors) -> None:
     Organisation.objects.filter(pk=city.dept_b.pk).update(is_active=False)
     appeal = new_appeal(city)

@@ -52,3 +52,17 @@ def test_it_masks_personal_data_inside_free_text() -> None:
 def test_hashing_is_canonical_and_length_prefixed() -> None:
     assert canonical_json({"b": 1, "a": "中"}) == canonical_json({"a": "中", "b": 1})
     assert sha256_hex("ab", "c") != sha256_hex("a", "bc")
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("我叫张三，电话13812345678", "我叫张*，电话138****5678"),
+        ("姓名：王五", "姓名：王*"),
+        ("我叫欧阳娜娜。", "我叫欧***。"),
+        ("我是一名退休教师", "我是一名退休教师"),
+        ("本人于2020年购房", "本人于2020年购房"),
+    ],
+)
+def test_it_masks_self_introduced_names_but_not_ordinary_words(text: str, masked: str) -> None:
+    assert mask_text(text) == masked

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals import access
 from zhengwu.appeals.models import (
+    AnswerTemplate,
     Appeal,
     AppealEvent,
     Assignment,
@@ -228,3 +229,14 @@ def wall(q: str = "") -> QuerySet[Appeal]:
     return appeals.select_related("lead_department", "category", "division").order_by(
         "-published_at", "-pk"
     )
+
+
+def reply_templates(appeal: Appeal, user: AnyUser) -> QuerySet[AnswerTemplate]:
+    """Reply templates for this appeal: city-wide or the user's body, for its category (or any
+    ancestor category) or for no category."""
+    chain = [appeal.category, *appeal.category.ancestors()] if appeal.category else []
+    return AnswerTemplate.objects.filter(
+        Q(category__isnull=True) | Q(category__in=[c.pk for c in chain]),
+        Q(organisation__isnull=True) | Q(organisation__in=access.handling_ids(user)),
+        is_active=True, kind=AnswerTemplate.Kind.REPLY,
+    ).order_by("category", "title")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengwu.appeals import access, actions, queries
 from zhengwu.appeals import forms as f
 from zhengwu.appeals.deadlines import deadline_state, near_threshold
-from zhengwu.appeals.models import AnswerTemplate, Appeal, Channel, Extension, Supervision
+from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
 from zhengwu.dispatch.models import AppealType
 from zhengwu.org.access import require_staff
 from zhengwu.org.calendar import get_calendar
@@ -302,7 +302,7 @@ ACTION_LABELS = {
 def _action_form(name: str, appeal: Appeal, user: Any, data: Any = None, files: Any = None) -> Any:
     action = ACTIONS[name]
     if action.form is f.ReplyForm:
-        templates = AnswerTemplate.objects.filter(is_active=True, kind=AnswerTemplate.Kind.REPLY)
+        templates = queries.reply_templates(appeal, user)
         return f.ReplyForm(data, files, templates=templates, prefix=name)
     if action.form is f.DispatchForm and data is None and appeal.category_id:
         responsible = appeal.category.responsible() if appeal.category else None
