@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengwu.org.context_processors.capabilities",
+                "zhengwu.dispatch.context_processors.capabilities",
             ],
         },
     },

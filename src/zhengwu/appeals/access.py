@@ -113,6 +113,7 @@ CENTRE_ACTIONS = {
     "merge": (Role.INTAKE_AGENT, Role.DISPATCHER),
     "unmerge": (Role.DISPATCHER,),
     "dispatch": (Role.DISPATCHER,),
+    "reclassify": (Role.INTAKE_AGENT, Role.DISPATCHER),
     "decide_return": (Role.DISPATCHER,),
     "decide_extension": (Role.DISPATCHER,),
     "review_reply": (Role.DISPATCHER,),
@@ -131,6 +132,15 @@ STATE_ACTIONS: dict[str, frozenset[str]] = {
     "merge": frozenset({Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED}),
     "unmerge": frozenset({Status.MERGED}),
     "dispatch": frozenset(
+        {
+            Status.RECEIVED,
+            Status.ACCEPTED,
+            Status.DISPATCHED,
+            Status.IN_PROGRESS,
+            Status.RETURN_REQUESTED,
+        }
+    ),
+    "reclassify": frozenset(
         {
             Status.RECEIVED,
             Status.ACCEPTED,

@@ -6,6 +6,7 @@ checks and commands all call these."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwu.appeals import abuse, deadlines, notices, numbers
+from zhengwu.appeals import abuse, deadlines, notices, numbers, smart_dispatch
 from zhengwu.appeals.access import current_assignment, handling_ids, require_action
 from zhengwu.appeals.models import (
     Appeal,
@@ -38,10 +39,10 @@ from zhengwu.appeals.models import (
     Urge,
 )
 from zhengwu.appeals.uploads import check_files
-from zhengwu.appeals.workflow import ConflictError, Status, transition
+from zhengwu.appeals.workflow import HANDLING, ConflictError, Status, transition
 from zhengwu.audit.record import record
 from zhengwu.audit.registry import register
-from zhengwu.dispatch.models import AppealType, Category, Urgency
+from zhengwu.dispatch.models import AppealType, Category, DispatchSettings, Suggestion, Urgency
 from zhengwu.lib.workdays import WorkCalendar
 from zhengwu.org.access import has_role, is_staff_member, posts
 from zhengwu.org.calendar import get_calendar
@@ -76,8 +77,10 @@ A = {
         "supervised": _("督办"),
         "supervision_answered": _("反馈督办"),
         "flagged": _("标记恶意诉求"),
+        "reclassified": _("修改分类或区域"),
     }.items()
 }
+log = logging.getLogger(__name__)
 
 # The citizen has this long to evaluate a published reply before it counts as 未评价.
 EVALUATION_WINDOW_WORKING_DAYS = 10
@@ -268,7 +271,37 @@ def do_submit_appeal(
         summary={"channel": channel, "contact_phone": appeal.contact_phone},
     )
     notices.received(appeal, code)
+    _smart_intake(appeal)
     return appeal, code
+
+
+def _smart_intake(appeal: Appeal) -> None:
+    """Suggest a route, look for duplicates, and dispatch automatically when the centre allows
+    it and the model is sure enough. In a savepoint: whatever goes wrong here, the citizen's
+    appeal is taken in and waits for a dispatcher."""
+    try:
+        with transaction.atomic():
+            advice, duplicates, suggestion = smart_dispatch.analyse(appeal)
+            if advice.auto_dispatchable(DispatchSettings.current(), bool(duplicates)):
+                _auto_dispatch(appeal, advice, suggestion)
+    except Exception:
+        log.exception("smart dispatch failed at intake of appeal %s", appeal.pk)
+        appeal.refresh_from_db()
+
+
+def _auto_dispatch(appeal: Appeal, advice: Any, suggestion: Suggestion) -> None:
+    note = _("智能派单（置信度%(c).2f）：%(r)s") % {
+        "c": advice.confidence,
+        "r": "；".join(advice.reasons),
+    }
+    route = Route(advice.lead, tuple(advice.co_handlers), note, advice.category)
+    _accept(appeal, None)
+    _route(appeal, route, None, None, "dispatched")
+    _save(appeal, *ROUTE_FIELDS)
+    _audit("dispatched", None, appeal, summary={"lead": route.lead.name, "kind": "auto"})
+    suggestion.outcome = Suggestion.Outcome.AUTO
+    suggestion.chosen_lead, suggestion.chosen_category = advice.lead, advice.category
+    suggestion.save(update_fields=["outcome", "chosen_lead", "chosen_category"])
 
 
 @transaction.atomic
@@ -433,6 +466,42 @@ def do_dispatch(
     _route(appeal, route, acting_user, calendar, kind)
     _save(appeal, *ROUTE_FIELDS)
     _audit("dispatched", acting_user, appeal, summary={"lead": route.lead.name, "kind": kind})
+    smart_dispatch.note_dispatch(appeal, route.lead, route.category, acting_user)
+    return appeal
+
+
+@transaction.atomic
+def do_reclassify(
+    appeal: Appeal,
+    category: Category | None,
+    division: Division | None,
+    *,
+    acting_user: Any,
+    expected_version: int | None = None,
+) -> Appeal:
+    """改分类/改区域: routing runs again; an appeal already with a body moves (改派) when the
+    new category or place routes it elsewhere (FixMyStreet resends on a category change)."""
+    appeal = _lock(appeal, expected_version)
+    require_action(acting_user, appeal, "reclassify")
+    old = f"{appeal.category or '—'} / {appeal.division or '—'}"
+    appeal.category, appeal.division = category, division
+    AppealEvent.append(
+        appeal,
+        kind="reclassified",
+        actor=acting_user,
+        internal_note=_("分类/区域：%(o)s → %(n)s")
+        % {"o": old, "n": f"{category or '—'} / {division or '—'}"},
+    )
+    advice, _duplicates, _suggestion = smart_dispatch.analyse(appeal)
+    moved = appeal.status in HANDLING and advice.lead is not None
+    moved = moved and advice.lead.pk != appeal.lead_department_id
+    if moved:
+        note = _("分类或区域变更后重新派单：%(r)s") % {"r": "；".join(advice.reasons)}
+        route = Route(advice.lead, tuple(advice.co_handlers), note, category)
+        _route(appeal, route, acting_user, None, "redispatched")
+        smart_dispatch.note_dispatch(appeal, route.lead, category, acting_user)
+    _save(appeal, *ROUTE_FIELDS, "division")
+    _audit("reclassified", acting_user, appeal, summary={"moved": moved})
     return appeal
 
 

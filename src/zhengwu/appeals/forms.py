@@ -275,6 +275,19 @@ class DispatchForm(forms.Form):
         )
 
 
+class ReclassifyForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("分类"), queryset=Category.objects.none(), required=False
+    )
+    division = forms.ModelChoiceField(
+        label=_("所在区域"), queryset=Division.objects.order_by("code"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = leaf_categories()
+
+
 class ReturnForm(forms.Form):
     reason = forms.ChoiceField(label=_("退单理由"), choices=ReturnReason.choices)
     note = forms.CharField(

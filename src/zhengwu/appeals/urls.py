@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhengwu.appeals import views, views_public
+from zhengwu.appeals import views, views_dispatch, views_public
 
 app_name = "appeals"
 urlpatterns = [
@@ -27,4 +27,5 @@ urlpatterns = [
     path("work/appeals/<int:pk>/<slug:name>/", views.act, name="act"),
     path("work/hotline/", views.hotline, name="hotline"),
     path("work/bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("work/hotspots/", views_dispatch.hotspot_list, name="hotspots"),
 ]

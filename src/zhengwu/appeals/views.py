@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from zhengwu.appeals import access, actions, queries
 from zhengwu.appeals import forms as f
+from zhengwu.appeals import views_dispatch as smart_views
 from zhengwu.appeals.deadlines import deadline_state, near_threshold
 from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
 from zhengwu.dispatch.models import AppealType
@@ -261,6 +262,13 @@ ACTIONS: dict[str, Action] = {
         ),
         _("已完成重办审核。"),
     ),
+    "reclassify": Action(
+        f.ReclassifyForm,
+        lambda a, d, u, v: actions.do_reclassify(
+            a, d["category"], d["division"], acting_user=u, expected_version=v
+        ),
+        _("已修改分类或区域，并重新计算派单建议。"),
+    ),
     "merge": Action(f.MergeForm, lambda a, d, u, v: _merge(a, d, u), _("已并单。")),
     "unmerge": Action(
         forms.Form, lambda a, d, u, v: actions.do_unmerge(a, acting_user=u), _("已取消并单。")
@@ -277,6 +285,7 @@ ACTION_LABELS = {
     "reject": _("不予受理"),
     "answer_directly": _("直接答复"),
     "dispatch": _("派单"),
+    "reclassify": _("改分类/区域"),
     "sign": _("签收"),
     "return": _("退单"),
     "decide_return": _("驳回退单"),
@@ -304,13 +313,11 @@ def _action_form(name: str, appeal: Appeal, user: Any, data: Any = None, files: 
     if action.form is f.ReplyForm:
         templates = queries.reply_templates(appeal, user)
         return f.ReplyForm(data, files, templates=templates, prefix=name)
-    if action.form is f.DispatchForm and data is None and appeal.category_id:
-        responsible = appeal.category.responsible() if appeal.category else None
-        initial = {
-            "category": appeal.category_id,
-            "lead": responsible.lead_department_id if responsible else None,
-        }
-        return f.DispatchForm(initial=initial, prefix=name)
+    if action.form is f.DispatchForm and data is None:
+        return f.DispatchForm(initial=smart_views.dispatch_initial(appeal), prefix=name)
+    if action.form is f.ReclassifyForm and data is None:
+        initial = {"category": appeal.category_id, "division": appeal.division_id}
+        return f.ReclassifyForm(initial=initial, prefix=name)
     return action.form(data, files, prefix=name) if data is not None else action.form(prefix=name)
 
 
@@ -338,6 +345,7 @@ def _render_detail(
             "show_contact": access.can_see_contact(request.user, appeal),
             "deadline_state": deadline_state(appeal.deadline, now.now, now.near),
             "open_action": bound[0] if bound else "",
+            **smart_views.panel(appeal, request.user, available),
         },
         status=status,
     )

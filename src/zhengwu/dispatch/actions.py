@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from zhengwu.audit import registry
 from zhengwu.audit.record import record
-from zhengwu.dispatch.models import AppealType, Category, SLAPolicy, Urgency
+from zhengwu.dispatch.models import (
+    AppealType,
+    Category,
+    DispatchSettings,
+    RoutingRule,
+    SLAPolicy,
+    Urgency,
+)
 from zhengwu.org import access
 from zhengwu.org.models import Organisation, Role
 
@@ -296,3 +303,141 @@ def do_save_sla_policy(
         summary[key] = new if created else f"{old} → {new}"
     record(SLA_POLICY_SAVED, actor=acting_user, obj=policy, summary=summary)
     return policy
+
+
+# Routing rules and settings ------------------------------------------------------------------
+
+RULE_SAVED = registry.register("dispatch.rule_saved", _("保存派单规则"))
+RULE_DELETED = registry.register("dispatch.rule_deleted", _("删除派单规则"))
+RULE_MOVED = registry.register("dispatch.rule_moved", _("调整派单规则顺序"))
+SETTINGS_SAVED = registry.register("dispatch.settings_saved", _("保存智能派单设置"))
+
+RULE_FIELDS = frozenset(
+    {
+        "name",
+        "is_active",
+        "category",
+        "keywords",
+        "division",
+        "channel",
+        "start_time",
+        "end_time",
+        "lead",
+        "handler",
+    }
+)
+ORDER_STEP = 10
+
+
+def _check_rule(rule: RoutingRule, co_handlers: list[Organisation]) -> None:
+    from zhengwu.dispatch.rules import CHANNELS
+
+    if not rule.name.strip():
+        raise ValidationError({"name": _("请填写规则名称。")})
+    if rule.channel and rule.channel not in CHANNELS:
+        raise ValidationError({"channel": _("未知的渠道。")})
+    if (rule.start_time is None) != (rule.end_time is None):
+        raise ValidationError({"end_time": _("时段须同时填写开始和结束时间。")})
+    if rule.start_time is not None and rule.start_time == rule.end_time:
+        raise ValidationError({"end_time": _("时段的开始和结束不能相同。")})
+    _check_handling_body(rule.lead, _("主办单位"))
+    for organisation in co_handlers:
+        _check_handling_body(organisation, _("协办单位"))
+    if rule.lead in co_handlers:
+        raise ValidationError({"co_handlers": _("主办单位不能同时是协办单位。")})
+
+
+def _rule_changes(rule: RoutingRule, values: dict[str, Any]) -> dict[str, tuple]:
+    changes = {}
+    for field, new in values.items():
+        if field == "keywords":
+            new = normalise_keywords(new)
+        old = getattr(rule, field)
+        if old != new:
+            setattr(rule, field, new)
+            changes[field] = (old, new)
+    return changes
+
+
+@transaction.atomic
+def do_save_rule(
+    rule: RoutingRule | None,
+    values: dict[str, Any],
+    *,
+    acting_user: Any,
+    co_handlers: list[Organisation] | None = None,
+) -> RoutingRule:
+    """Create (rule None: appended last) or update a routing rule."""
+    _check_can_edit(acting_user)
+    _check_fields(values, RULE_FIELDS)
+    created = rule is None
+    if rule is None:
+        last = RoutingRule.objects.order_by("-order").values_list("order", flat=True).first()
+        rule = RoutingRule(order=(last or 0) + ORDER_STEP)
+    else:
+        rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
+    changes = _rule_changes(rule, values)
+    co = list(co_handlers) if co_handlers is not None else list(rule.co_handlers.all())
+    if rule.pk is not None and {o.pk for o in co} != set(
+        rule.co_handlers.values_list("pk", flat=True)
+    ):
+        changes["co_handlers"] = ("", "、".join(o.name for o in co))
+    if not created and not changes:
+        return rule
+    _check_rule(rule, co)
+    rule.save()
+    rule.co_handlers.set(co)
+    summary = {"rule": rule.name, "created": created}
+    summary.update({f: _describe(new) for f, (_old, new) in changes.items()})
+    record(RULE_SAVED, actor=acting_user, obj=rule, summary=summary)
+    return rule
+
+
+@transaction.atomic
+def do_delete_rule(rule: RoutingRule, *, acting_user: Any) -> None:
+    _check_can_edit(acting_user)
+    record(RULE_DELETED, actor=acting_user, obj=rule, summary={"rule": rule.name})
+    rule.delete()
+
+
+@transaction.atomic
+def do_move_rule(rule: RoutingRule, step: int, *, acting_user: Any) -> None:
+    """Move a rule up (step −1) or down (+1); orders are renumbered 10, 20, 30…"""
+    _check_can_edit(acting_user)
+    rules = list(RoutingRule.objects.select_for_update().order_by("order", "pk"))
+    at = next(i for i, r in enumerate(rules) if r.pk == rule.pk)
+    to = min(max(at + step, 0), len(rules) - 1)
+    rules.insert(to, rules.pop(at))
+    for position, item in enumerate(rules, start=1):
+        if item.order != position * ORDER_STEP:
+            RoutingRule.objects.filter(pk=item.pk).update(order=position * ORDER_STEP)
+    if to != at:
+        record(RULE_MOVED, actor=acting_user, obj=rule, summary={"rule": rule.name, "to": to + 1})
+
+
+SETTINGS_LIMITS = {
+    "threshold": (0.5, 1.0),
+    "duplicate_days": (1, 60),
+    "duplicate_similarity": (0.2, 0.95),
+}
+
+
+@transaction.atomic
+def do_save_dispatch_settings(values: dict[str, Any], *, acting_user: Any) -> DispatchSettings:
+    _check_can_edit(acting_user)
+    _check_fields(values, frozenset({"auto_dispatch", *SETTINGS_LIMITS}))
+    for field, (low, high) in SETTINGS_LIMITS.items():
+        if field in values and not low <= values[field] <= high:
+            raise ValidationError({field: _("应在%(l)s至%(h)s之间。") % {"l": low, "h": high}})
+    current = DispatchSettings.objects.select_for_update().filter(pk=1).first()
+    current = current or DispatchSettings(pk=1)
+    changes = {
+        f: f"{getattr(current, f)} → {v}" for f, v in values.items() if getattr(current, f) != v
+    }
+    if not changes and current.pk and DispatchSettings.objects.filter(pk=1).exists():
+        return current
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.save()
+    record(SETTINGS_SAVED, actor=acting_user, obj=current, summary=changes)
+    return current
