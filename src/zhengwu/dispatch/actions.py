@@ -326,6 +326,7 @@ RULE_FIELDS = frozenset(
         "handler",
     }
 )
+RULE_RELATIONS = frozenset({"category", "division", "lead", "handler"})
 ORDER_STEP = 10
 
 
@@ -352,10 +353,17 @@ def _rule_changes(rule: RoutingRule, values: dict[str, Any]) -> dict[str, tuple]
     for field, new in values.items():
         if field == "keywords":
             new = normalise_keywords(new)
-        old = getattr(rule, field)
-        if old != new:
-            setattr(rule, field, new)
-            changes[field] = (old, new)
+        if field in RULE_RELATIONS:
+            # Compare ids: reading an unset required relation raises instead of giving None.
+            old = getattr(rule, f"{field}_id")
+            if old == getattr(new, "pk", None):
+                continue
+        elif getattr(rule, field) == new:
+            continue
+        else:
+            old = getattr(rule, field)
+        setattr(rule, field, new)
+        changes[field] = (old, new)
     return changes
 
 
@@ -377,10 +385,11 @@ def do_save_rule(
     else:
         rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
     changes = _rule_changes(rule, values)
-    co = list(co_handlers) if co_handlers is not None else list(rule.co_handlers.all())
-    if rule.pk is not None and {o.pk for o in co} != set(
-        rule.co_handlers.values_list("pk", flat=True)
-    ):
+    current = set(rule.co_handlers.values_list("pk", flat=True)) if rule.pk else set()
+    if co_handlers is None:
+        co_handlers = list(rule.co_handlers.all()) if rule.pk else []
+    co = list(co_handlers)
+    if {o.pk for o in co} != current:
         changes["co_handlers"] = ("", "、".join(o.name for o in co))
     if not created and not changes:
         return rule

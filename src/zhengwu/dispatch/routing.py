@@ -153,7 +153,7 @@ def _choose_category(advice: Advice, message: Message) -> None:
     if message.category_id:
         advice.category = Category.objects.filter(pk=message.category_id).first()
         advice.category_source = "intake"
-    elif advice.choices and not advice.caveat:
+    elif advice.choices and advice.caveat not in ("too_short", "not_chinese"):
         # Too little readable text: show the model's guesses but route nothing on them.
         advice.category, advice.category_source = advice.choices[0].category, "model"
 

@@ -1,0 +1,281 @@
+"""Smart dispatch without pages: rules, gazetteer, classifier versions, bad input, duplicates,
+hot spots, intake and auto-dispatch — all on invented data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.appeal_helpers import dispatched, new_appeal, reload
+from tests.dispatch_helpers import corpus, small_catalogue
+from tests.factories import Actors, City, division
+from zhengwu.appeals import actions, smart_dispatch
+from zhengwu.appeals.workflow import Status
+from zhengwu.dispatch import classifier, gazetteer, hotspots, routing, rules, similarity, versions
+from zhengwu.dispatch.actions import do_move_rule, do_save_dispatch_settings, do_save_rule
+from zhengwu.dispatch.models import ModelVersion, PlaceAlias, RoutingRule, Suggestion
+from zhengwu.org.models import Division
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(city: City):
+    return small_catalogue(city)
+
+
+@pytest.fixture
+def model(catalogue) -> ModelVersion:
+    return versions.do_train_model(
+        corpus(*catalogue), source="csv", acting_user=None, activate=True
+    )
+
+
+# Routing rules ---------------------------------------------------------------------------------
+
+
+def rule(city: City, name: str, **values) -> RoutingRule:
+    return do_save_rule(None, {"name": name, "lead": city.district, **values}, acting_user=None)
+
+
+def test_the_first_matching_rule_wins_and_says_why(city: City, catalogue) -> None:
+    lights, _noise = catalogue
+    rule(city, "夜间", keywords="夜间 凌晨", start_time=dt.time(22), end_time=dt.time(6))
+    second = rule(city, "金水路灯", category=lights.parent, division=city.jinshui)
+    facts = rules.Facts("路灯不亮", category=lights, division_code=city.street.code)
+    match = rules.first_match(rules.active_rules(), facts)
+    assert match.rule == second
+    assert match.reasons == ["分类属于“城乡建设 > 市政设施”", "区域在金水区"]
+    night = rules.Facts("凌晨施工", category=lights, local_time=dt.time(23, 30))
+    assert rules.first_match(rules.active_rules(), night).rule.name == "夜间"
+    morning = rules.Facts("凌晨施工", local_time=dt.time(7))
+    assert rules.first_match(rules.active_rules(), morning) is None
+
+
+def test_rules_can_be_reordered_and_validated(city: City, actors: Actors) -> None:
+    first = rule(city, "甲", keywords="路灯")
+    second = rule(city, "乙", keywords="路灯")
+    do_move_rule(second, -1, acting_user=actors.supervisor)
+    assert list(RoutingRule.objects.values_list("name", flat=True)) == ["乙", "甲"]
+    assert rules.first_match(rules.active_rules(), rules.Facts("路灯")).rule == second
+    with pytest.raises(ValidationError):
+        do_save_rule(first, {"lead": city.centre}, acting_user=actors.supervisor)
+    with pytest.raises(ValidationError):
+        do_save_rule(first, {"start_time": dt.time(8)}, acting_user=actors.supervisor)
+    with pytest.raises(PermissionDenied):
+        do_save_rule(first, {"name": "丙"}, acting_user=actors.dispatcher)
+
+
+# Gazetteer -------------------------------------------------------------------------------------
+
+
+def test_the_gazetteer_reads_full_and_short_names(city: City) -> None:
+    Division.objects.filter(pk=city.jinshui.pk).update(short_name="金水")
+    community = division(
+        "410105001001", "农科路社区", Division.Level.COMMUNITY, Division.Kind.COMMUNITY, city.street
+    )
+    PlaceAlias.objects.create(division=city.street, alias="花园路")
+    g = gazetteer.build()
+    place = gazetteer.locate(g, place="金水农科路")
+    assert place.code == community.code
+    assert place.path == ["金水区", "经八路街道", "农科路社区"]
+    assert "地址“农科路”" in place.reason
+    assert gazetteer.locate(g, title="花园路上井盖丢了").code == city.street.code
+    assert gazetteer.locate(g, text="二七区的问题").code == city.erqi.code
+    # Two-character short forms are ignored in running text (too often ordinary words).
+    assert gazetteer.locate(g, text="周末金水的朋友来了") is None
+    assert gazetteer.locate(g, text="没有任何地名", place="") is None
+
+
+def test_the_chosen_division_outweighs_a_passing_mention(city: City) -> None:
+    g = gazetteer.build()
+    place = gazetteer.locate(g, text="以前住在二七区", division_code=city.street.code)
+    assert place.code == city.street.code
+
+
+# Classifier versions ---------------------------------------------------------------------------
+
+
+def test_training_activation_and_rollback(city: City, actors: Actors, catalogue) -> None:
+    rows = corpus(*catalogue)
+    first = versions.do_train_model(rows, source="csv", acting_user=actors.supervisor)
+    assert not first.is_active and versions.active_model().state == "none"
+    versions.do_activate_model(first, acting_user=actors.supervisor)
+    second = versions.do_train_model(rows, source="csv", acting_user=None, activate=True)
+    assert versions.active_model().version_id == second.pk
+    assert versions.do_rollback_model(acting_user=actors.sysadmin).pk == first.pk
+    assert ModelVersion.objects.get(is_active=True).pk == first.pk
+    with pytest.raises(PermissionDenied):
+        versions.do_rollback_model(acting_user=actors.dispatcher)
+    versions.do_deactivate_model(acting_user=actors.supervisor)
+    assert versions.active_model().state == "none"
+
+
+def test_training_needs_two_categories(catalogue) -> None:
+    lights, _noise = catalogue
+    rows = [r for r in corpus(*catalogue) if r.category_id == lights.pk]
+    with pytest.raises(ValidationError):
+        versions.do_train_model(rows, source="csv", acting_user=None)
+
+
+def test_the_model_routes_and_explains(city: City, catalogue, model) -> None:
+    advice = routing.advise(
+        routing.Message("晚上工地打桩", "工地夜间施工噪音很大，吵得睡不着。"), explain=True
+    )
+    assert advice.category == catalogue[1]
+    assert advice.lead == city.dept_b and advice.route_source == "catalogue"
+    assert advice.choices[0].probability > 0.55 and advice.confidence > 0.55 and not advice.caveat
+    unknown = routing.advise(routing.Message("问题", "请帮忙看看这个问题该找谁处理"))
+    assert unknown.caveat == "unfamiliar" and unknown.confidence < 0.52
+    assert any("施工" in gram or "噪" in gram for gram, _w in advice.evidence)
+    assert model.metrics["temperature"] > 0
+
+
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        ("", ""),
+        ("灯", ""),
+        ("Street light", "The street light outside my house has been broken for two weeks."),
+        ("<b>路灯</b>", "<script>alert('x')</script><img src=x onerror=alert(1)>"),
+        ("长文", "路灯不亮" * 20000),
+        ("符号", "！！！？？？……\u200b\x00"),
+    ],
+)
+def test_bad_input_gets_a_low_confidence_answer(catalogue, model, title, text) -> None:
+    advice = routing.advise(routing.Message(title, text))
+    if len(text) < 1000:
+        assert advice.confidence < 0.5 and advice.caveat
+        assert not advice.auto_dispatchable(_on(0.5), False)
+    assert len(advice.choices) == 2  # the ranking is still there for the dispatcher
+
+
+def _on(threshold: float):
+    from zhengwu.dispatch.models import DispatchSettings
+
+    return DispatchSettings(auto_dispatch=True, threshold=threshold)
+
+
+def test_a_corrupt_artefact_leaves_rules_and_catalogue_working(city: City, catalogue, model):
+    ModelVersion.objects.filter(pk=model.pk).update(artefact=b"not a model")
+    versions._load.cache_clear()  # as a process that starts after the damage
+    state = versions.active_model()
+    assert state.state == "broken" and state.model is None
+    appeal = new_appeal(city, title="工地夜间施工", content="工地夜间施工噪音很大，吵得睡不着。")
+    suggestion = smart_dispatch.latest_suggestion(appeal)
+    assert suggestion.details["model_state"] == "broken" and appeal.status == Status.RECEIVED
+    with pytest.raises(ValidationError):
+        versions.do_activate_model(model, acting_user=None)
+
+
+def test_artefacts_round_trip_without_pickle(catalogue) -> None:
+    rows = corpus(*catalogue)
+    model = classifier.train([r.title for r in rows], [r.text for r in rows], ["a", "b"] * 6)
+    again = classifier.Model.from_bytes(model.to_bytes())
+    assert again.labels == model.labels
+    first, second = model.predict("路灯", "路灯不亮"), again.predict("路灯", "路灯不亮")
+    assert first.ranked == second.ranked
+    with pytest.raises(ValueError):
+        classifier.Model.from_bytes(b"PK\x03\x04 broken zip")
+
+
+# Intake, auto-dispatch, corrections --------------------------------------------------------------
+
+
+def test_intake_stores_a_suggestion_and_waits_below_the_threshold(
+    city: City, actors: Actors, catalogue, model
+) -> None:
+    do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.99}, acting_user=None)
+    appeal = new_appeal(city, title="工地路灯", content="工地旁边的路灯坏了，施工噪音也很大。")
+    assert appeal.status == Status.RECEIVED
+    suggestion = smart_dispatch.latest_suggestion(appeal)
+    assert suggestion.lead == city.dept_a and suggestion.outcome == Suggestion.Outcome.PENDING
+    actions.do_dispatch(appeal, actions.Route(city.dept_b), acting_user=actors.dispatcher)
+    suggestion.refresh_from_db()
+    assert suggestion.outcome == Suggestion.Outcome.CORRECTED
+    assert suggestion.chosen_lead == city.dept_b
+
+
+def test_auto_dispatch_above_the_threshold(city: City, actors: Actors, catalogue, model) -> None:
+    do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.55}, acting_user=None)
+    appeal = new_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    assert appeal.status == Status.DISPATCHED and appeal.lead_department == city.dept_a
+    assert appeal.category == catalogue[0]
+    event = appeal.events.get(kind="dispatched")
+    assert event.actor is None and "智能派单" in event.internal_note
+    assert smart_dispatch.latest_suggestion(appeal).outcome == Suggestion.Outcome.AUTO
+    # The dispatcher moves it: a correction, fed to the next training with double weight.
+    actions.do_dispatch(appeal, actions.Route(city.dept_b), acting_user=actors.dispatcher)
+    rows = smart_dispatch.training_rows()
+    assert [(r.category_id, r.weight) for r in rows] == [(catalogue[0].pk, 2.0)]
+
+
+def test_settings_are_checked(actors: Actors) -> None:
+    with pytest.raises(ValidationError):
+        do_save_dispatch_settings({"threshold": 0.1}, acting_user=actors.supervisor)
+    with pytest.raises(PermissionDenied):
+        do_save_dispatch_settings({"threshold": 0.9}, acting_user=actors.handler_a)
+
+
+def test_reclassifying_reroutes_a_dispatched_appeal(city: City, actors: Actors, catalogue):
+    _lights, noise = catalogue
+    appeal = dispatched(city, actors, lead=city.dept_a)
+    actions.do_reclassify(appeal, noise, city.street, acting_user=actors.dispatcher)
+    appeal = reload(appeal)
+    assert appeal.category == noise and appeal.lead_department == city.dept_b
+    assert appeal.events.filter(kind="redispatched").exists()
+
+
+# Duplicates and hot spots ------------------------------------------------------------------------
+
+
+def test_near_duplicates_need_similar_text_same_county_and_time() -> None:
+    now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    target = similarity.Doc(1, "工地夜间施工噪音", "金水路工地每晚打桩到凌晨", "410105001000", now)
+    same = similarity.Doc(
+        2, "工地夜间施工噪音扰民", "金水路工地每晚打桩到凌晨两点", "410105000000", now
+    )
+    elsewhere = similarity.Doc(3, same.title, same.text, "410103000000", now)
+    old = similarity.Doc(4, same.title, same.text, "", now - dt.timedelta(days=30))
+    other = similarity.Doc(5, "路灯不亮", "小区门口路灯坏了", "", now)
+    found = similarity.duplicates(target, [same, elsewhere, old, other])
+    assert [doc.key for doc, _s in found] == [2]
+
+
+def test_hot_spots_group_the_same_matter_and_rank_by_heat() -> None:
+    end = dt.datetime(2026, 5, 31, tzinfo=dt.UTC)
+    day = dt.timedelta(days=1)
+    mixer = [
+        hotspots.Item(
+            i,
+            f"锦绣花园旁搅拌站噪音{i}",
+            "锦绣花园小区旁边的搅拌站日夜作业，粉尘噪音扰民",
+            end - i * day,
+            "金水区",
+            f"c{i}",
+        )
+        for i in range(6)
+    ]
+    parking = [
+        hotspots.Item(
+            10 + i,
+            "翠湖苑捆绑销售车位",
+            "翠湖苑开发商捆绑销售车位，不买车位不给交房",
+            end - 40 * day,
+            "",
+            "same",
+        )
+        for i in range(3)
+    ]
+    loners = [
+        hotspots.Item(20, "咨询社保卡办理", "社保卡在哪里办理", end),
+        hotspots.Item(21, "公交线路建议", "建议增加公交线路", end),
+    ]
+    spots = hotspots.find_hotspots(mixer + parking + loners, end=end)
+    assert [sorted(s.members) for s in spots] == [list(range(6)), [10, 11, 12]]
+    first, second = spots
+    assert first.citizens == 6 and first.place == "金水区" and first.heat > second.heat
+    assert second.citizens == 1 and second.recency < 0.2
+    assert hotspots.heat_score(6, 6, 0, 0, 1.0) == first.heat or first.growth > 0
