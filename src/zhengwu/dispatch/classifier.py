@@ -37,7 +37,7 @@ class Config:
     title_weight: float = 1.0
     word_weight: float = 1.0
     min_df: int = 2
-    c: float = 0.5
+    c: float = 1.0
     calibration_folds: int = 3
     seed: int = 0
 

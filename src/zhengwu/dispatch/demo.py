@@ -652,3 +652,62 @@ def load_demo_catalogue() -> int:
         do_save_category(path, values, acting_user=None, co_handlers=co_handlers)
         count += 1
     return count
+
+
+# Smart dispatch for the demo: a few rules, a few place names and a cold-start model. --------
+
+DEMO_RULES = (
+    # (name, category path, keywords, start, end, lead)
+    (
+        "夜间施工噪声由属地城管夜查",
+        ("环境保护", "噪声污染", "施工噪声"),
+        "",
+        "22:00",
+        "06:00",
+        URBAN,
+    ),
+    ("燃气泄漏立即转燃气公司", (), "燃气泄漏 闻到燃气味 煤气味", "", "", GAS),
+)
+DEMO_PLACES = (("农科路", "410105002000"), ("花园路", "410105002000"), ("紫荆山", "410104003000"))
+
+
+def load_demo_smart_dispatch() -> None:
+    """Idempotent: rules and aliases by name; a model is trained only if none exists."""
+    import datetime as dt
+
+    from zhengwu.dispatch.actions import do_save_rule
+    from zhengwu.dispatch.bootstrap import catalogue_rows
+    from zhengwu.dispatch.models import Category, ModelVersion, PlaceAlias, RoutingRule
+    from zhengwu.dispatch.versions import do_train_model
+    from zhengwu.org.models import Division
+
+    organisations = _organisations()
+    for name, path, keywords, start, end, lead in DEMO_RULES:
+        if RoutingRule.objects.filter(name=name).exists():
+            continue
+        category = Category.objects.filter(path=" > ".join(path)).first() if path else None
+        times = {}
+        if start:
+            times = {
+                "start_time": dt.time.fromisoformat(start),
+                "end_time": dt.time.fromisoformat(end),
+            }
+        values = {
+            "name": name,
+            "category": category,
+            "keywords": keywords,
+            "lead": organisations[lead],
+        }
+        do_save_rule(None, {**values, **times}, acting_user=None)
+    for alias, code in DEMO_PLACES:
+        division = Division.objects.filter(code=code).first()
+        if division is not None:
+            PlaceAlias.objects.get_or_create(alias=alias, division=division)
+    if not ModelVersion.objects.exists():
+        do_train_model(
+            catalogue_rows(),
+            source=ModelVersion.Source.CATALOGUE,
+            acting_user=None,
+            note="示范：由派单目录关键词生成的冷启动模型",
+            activate=True,
+        )

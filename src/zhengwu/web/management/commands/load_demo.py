@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from zhengwu.appeals.demo import load_demo_hub
+from zhengwu.dispatch.demo import load_demo_smart_dispatch
 
 
 class Command(BaseCommand):
@@ -12,5 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         call_command("load_demo_city", stdout=self.stdout)
         call_command("load_demo_catalogue", stdout=self.stdout)
+        load_demo_smart_dispatch()
         created = load_demo_hub()
         self.stdout.write(f"网络问政示范数据：新增 {created} 件示范诉求。")
