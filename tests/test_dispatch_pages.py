@@ -141,6 +141,8 @@ def test_the_model_page_shows_state_and_rolls_back(city: City, actors: Actors, c
     ModelVersion.objects.filter(pk=first.pk).update(artefact=b"damaged")
     versions._load.cache_clear()
     assert "无法加载" in client.get(reverse("dispatch:models")).content.decode()
+    admin_page = as_user(actors.sysadmin).get("/admin/dispatch/modelversion/", follow=True)
+    assert admin_page.status_code == 200 and "无法加载" in admin_page.content.decode()
     data = {"threshold": "0.8", "duplicate_days": "5", "duplicate_similarity": "0.4"}
     assert (
         client.post(reverse("dispatch:models"), {**data, "auto_dispatch": "on"}).status_code == 302
