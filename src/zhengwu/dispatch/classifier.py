@@ -327,6 +327,20 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return float(min(candidates, key=nll))
 
 
+def oof_metrics(scores: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Out-of-fold quality, measured while fitting the temperature (no extra training)."""
+    if not scores.any():
+        return {}
+    from sklearn.metrics import f1_score
+
+    order = np.argsort(-scores, axis=1)
+    return {
+        "oof_accuracy": round(float((order[:, 0] == y).mean()), 4),
+        "oof_macro_f1": round(float(f1_score(y, order[:, 0], average="macro")), 4),
+        "oof_top3": round(float(np.any(order[:, :3] == y[:, None], axis=1).mean()), 4),
+    }
+
+
 def train(
     titles: Sequence[str],
     bodies: Sequence[str],
@@ -348,7 +362,8 @@ def train(
     # weight matrix over all of it would be classes × 1.8M floats.
     used = np.flatnonzero(full.getnnz(axis=0))
     matrix = full[:, used]
-    temperature = fit_temperature(_oof_scores(matrix, y, config, len(names)), y)
+    oof = _oof_scores(matrix, y, config, len(names))
+    temperature = fit_temperature(oof, y)
     if sample_weight is not None:
         # Corrected messages count more: a dispatcher checked them (duplicating rows is the
         # linear SVM's equivalent of a sample weight and keeps the solver's defaults).
@@ -362,4 +377,4 @@ def train(
         shape=(full.shape[1], k),
         dtype=np.float32,
     )
-    return Model(config, names, idfs, weights, intercept, temperature)
+    return Model(config, names, idfs, weights, intercept, temperature, oof_metrics(oof, y))

@@ -1,8 +1,7 @@
 """Hot spots (热点): clusters of messages about the same matter over a period, ranked by heat.
 
 Clustering. Each message becomes a TF-IDF vector of its words (title words count twice; only the
-first part of the text is read). Words found in more than a small share of the messages are
-dropped: what makes two complaints "the same matter" is the rare words they share — an estate,
+first part of the text is read). Words found in more than 2 % of the messages are dropped: what makes two complaints "the same matter" is the rare words they share — an estate,
 a school, a road, a company — not 小区 or 反映. Messages are compared only with those within
 `window_days` of them (sorted by time, compared block by block), pairs whose cosine reaches
 `threshold` are linked, and linked groups of at least `min_size` messages are hot spots.
@@ -82,8 +81,9 @@ def _tokens(item: Item) -> list[str]:
 def _vectors(items: Sequence[Item]) -> tuple[sparse.csr_matrix, list[str]]:
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-    # A word in more than 0.5 % of messages (at least 20) describes a kind of matter, not one.
-    max_df = max(20, int(0.005 * len(items)))
+    # A word in more than 2 % of messages (at least 50) describes a kind of matter, not one;
+    # a lower cap would drop the name of the very estate a big hot spot is about.
+    max_df = max(50, int(0.02 * len(items)))
     counter = CountVectorizer(analyzer=lambda tokens: tokens, min_df=2, max_df=max_df)
     try:
         counts = counter.fit_transform([_tokens(item) for item in items])
@@ -129,10 +129,16 @@ def _merge_groups(
 ) -> list[list[int]]:
     """Second pass: one complaint is worded many ways, so pairs miss each other; the groups'
     centroids (and lone messages) that are close enough join, over a wider window."""
-    rows = [np.asarray(matrix[g].sum(axis=0)).ravel() for g in groups] if groups else []
-    if not rows:
+    if not groups:
         return groups
-    centroids = sparse.csr_matrix(np.vstack(rows))
+    # Group × message membership, so the centroids stay sparse (one product, no dense rows).
+    members = np.concatenate([np.asarray(g) for g in groups])
+    owners = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    assignment = sparse.csr_matrix(
+        (np.ones(len(members), dtype=np.float32), (owners, members)),
+        shape=(len(groups), matrix.shape[0]),
+    )
+    centroids = (assignment @ matrix).tocsr()
     norms = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     centroids = sparse.diags(1 / norms) @ centroids

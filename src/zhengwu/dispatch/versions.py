@@ -96,7 +96,11 @@ def do_train_model(
         size=len(blob),
         n_messages=len(usable),
         labels={label: int(label) for label in model.labels},
-        metrics={"temperature": round(model.temperature, 4), "dropped": len(rows) - len(usable)},
+        metrics={
+            **model.metrics,
+            "temperature": round(model.temperature, 4),
+            "dropped": len(rows) - len(usable),
+        },
         training_seconds=round(seconds, 2),
     )
     record(
