@@ -236,7 +236,8 @@ def latency(model: classifier.Model, corpus: Corpus, sample: int = LATENCY_SAMPL
 
 def training_time(corpus: Corpus, config: classifier.Config, rows: int) -> float:
     """Seconds to train on `rows` messages drawn (with repetition if needed) from the corpus."""
-    picks = [random.Random(1).randrange(len(corpus)) for _ in range(rows)]
+    rng = random.Random(1)
+    picks = [rng.randrange(len(corpus)) for _ in range(rows)]
     return _train(corpus.subset(picks), config)[1]
 
 

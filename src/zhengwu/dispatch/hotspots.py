@@ -1,10 +1,12 @@
 """Hot spots (热点): clusters of messages about the same matter over a period, ranked by heat.
 
 Clustering. Each message becomes a TF-IDF vector of its words (title words count twice; only the
-first part of the text is read). Words found in more than 2 % of the messages are dropped: what makes two complaints "the same matter" is the rare words they share — an estate,
-a school, a road, a company — not 小区 or 反映. Messages are compared only with those within
-`window_days` of them (sorted by time, compared block by block), pairs whose cosine reaches
-`threshold` are linked, and linked groups of at least `min_size` messages are hot spots.
+first part of the text is read). Words found in more than 2 % of the messages are dropped: what
+makes two complaints "the same matter" is the rarer words they share — an estate, a school, a
+road, a company — not 小区 or 反映. Messages are compared only with those within `window_days`
+of them (sorted by time, compared block by block), pairs whose cosine reaches `threshold` are
+linked, then groups whose centroids are close join (a second pass over a wider window), and
+groups of at least `min_size` messages are hot spots.
 
 Heat score (documented in docs/dispatch.md, shown on the page):
 
