@@ -391,7 +391,11 @@ def _route(
         kind=kind,
         public_note=public,
         internal_note=route.note,
-        data={"lead": route.lead.pk, "co": [o.pk for o in route.co_handlers]},
+        data={
+            "lead": route.lead.pk,
+            "co": [o.pk for o in route.co_handlers],
+            "previous_lead": appeal.lead_department_id,
+        },
     )
     appeal.lead_department, appeal.dispatched_at = route.lead, now
     appeal.response_due, appeal.deadline, appeal.paused_at = (
