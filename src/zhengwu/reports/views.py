@@ -4,7 +4,6 @@ annual assessment."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django import forms
 from django.contrib import messages
@@ -160,7 +159,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "data": data,
-            "chart_data": json.dumps(data["charts"], ensure_ascii=False),
+            "chart_data": data["charts"],
             "ranges": dashboard.RANGES,
             "selected": request.GET.get("range", "30"),
         },
