@@ -336,6 +336,10 @@ class AppealEvent(models.Model):
             raise RuntimeError("appeal events are append-only")
         super().save(*args, **kwargs)
 
+    def get_to_status_display(self) -> str:
+        """The status this event moved the appeal to, in words (待受理, not "received")."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
+
     @classmethod
     def append(cls, appeal: Appeal, *, kind: str, actor: Any = None, **fields: Any) -> AppealEvent:
         actor = actor if getattr(actor, "is_authenticated", False) else None
