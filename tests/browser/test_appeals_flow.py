@@ -314,7 +314,8 @@ def test_a_hotline_agent_enters_and_accepts_a_work_order_with_the_keyboard_only(
     keys.type("王女士")
     keys.press("Tab")
     expect(agent.get_by_label("诉求类型")).to_be_focused()
-    keys.press("ArrowDown")  # 咨询 → 求助 → 投诉
+    keys.press("ArrowDown")  # 请选择 → 咨询 → 求助 → 投诉 (no type is preselected)
+    keys.press("ArrowDown")
     keys.press("ArrowDown")
     expect(agent.get_by_label("诉求类型")).to_have_value("complaint")
     keys.press("Tab")
