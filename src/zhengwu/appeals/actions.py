@@ -216,10 +216,7 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
     citizen = (
         acting_user if acting_user.is_authenticated and not is_staff_member(acting_user) else None
     )
-    number, code = numbers.next_number(), numbers.new_query_code()
     appeal = Appeal(
-        number=number,
-        query_code_hash=numbers.digest(number, code),
         channel=channel,
         external_id=draft.external_id,
         mailbox=draft.mailbox,
@@ -241,6 +238,10 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
         status=Status.RECEIVED,
     )
     appeal.full_clean(exclude=["query_code_hash", "number"])
+    # The number last: from here until commit, other submissions wait for the day's counter.
+    code = numbers.new_query_code()
+    appeal.number = numbers.next_number()
+    appeal.query_code_hash = numbers.digest(appeal.number, code)
     appeal.save()
     return appeal, code
 
@@ -261,13 +262,14 @@ def do_submit_appeal(
         to_status=Status.RECEIVED,
         public_note=_("诉求已提交%(to)s，等待受理。") % {"to": addressee},
     )
+    notices.received(appeal, code)
+    # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
         acting_user,
         appeal,
         summary={"channel": channel, "contact_phone": appeal.contact_phone},
     )
-    notices.received(appeal, code)
     return appeal, code
 
 

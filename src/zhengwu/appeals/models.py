@@ -16,6 +16,10 @@ from zhengwu.dispatch.models import AppealType, Category, Urgency
 from zhengwu.org.models import Division, Organisation
 
 USER = settings.AUTH_USER_MODEL
+# Statuses in which a body holds an appeal (handling, or waiting for the citizen).
+OPEN_AT_BODY = frozenset(
+    {Status.DISPATCHED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RETURN_REQUESTED}
+)
 
 
 class Channel(models.TextChoices):
@@ -215,13 +219,21 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
             models.Index(fields=["status", "received_at"], name="appeal_status_received"),
+            # The "all" queue and the default order: newest first, without sorting the table.
+            models.Index(fields=["received_at", "id"], name="appeal_received"),
             models.Index(
                 fields=["lead_department", "status", "deadline"], name="appeal_lead_status"
             ),
+            # A body's open appeals by deadline (its 办理中, 即将超期 and 已超期 queues): a small
+            # index, read in deadline order, instead of sorting the body's matches every time.
+            models.Index(
+                fields=["lead_department", "deadline"],
+                condition=Q(status__in=sorted(OPEN_AT_BODY)),
+                name="appeal_open_at_body",
+            ),
             models.Index(fields=["citizen", "received_at"], name="appeal_citizen"),
             models.Index(fields=["published_at"], name="appeal_published"),
-            # Rollups count each day's intake and acceptance (reports.rollups).
-            models.Index(fields=["received_at"], name="appeal_received"),
+            # Rollups count each day's acceptances (reports.rollups; intake uses appeal_received).
             models.Index(fields=["accepted_at"], name="appeal_accepted"),
         ]
         constraints = [
@@ -283,7 +295,14 @@ class Assignment(models.Model):
         verbose_name = _("承办")
         verbose_name_plural = _("承办")
         indexes = [
-            models.Index(fields=["organisation", "ended_at", "state"], name="assignment_queue"),
+            # The bodies' queues (待签收, 协办). Only current rows: a closed appeal's assignments
+            # stay current, so (organisation, state) alone would hold a body's whole history.
+            models.Index(
+                fields=["organisation", "state", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_current",
+            ),
+            # Rollups count each day's dispatches, returns and signatures (reports.rollups).
             models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
             models.Index(fields=["returned_at"], name="assignment_returned"),
             models.Index(fields=["signed_at"], name="assignment_signed"),

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from zhengwu.appeals.deadlines import deadline_state, near_threshold
 from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
 from zhengwu.appeals.workflow import ConflictError
 from zhengwu.dispatch.models import AppealType
+from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import require_staff
 from zhengwu.org.calendar import get_calendar
 
@@ -55,7 +55,8 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     appeals = queries.search(
         queries.queue_appeals(request.user, queue, now), _filters(request), queue.order
     )
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = CappedPaginator(appeals, PAGE_SIZE, page=number).get_page(number)
     for appeal in page:
         appeal.deadline_state = deadline_state(appeal.deadline, now.now, now.near)
     return render(
