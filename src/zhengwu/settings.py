@@ -109,6 +109,9 @@ def database_config() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             " PRAGMA foreign_keys=ON;",
         }
+    if os.environ.get("TEST_DATABASE_NAME"):
+        # Lets several suites share one PostgreSQL server without colliding (make test sets it).
+        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     return config
 
 
