@@ -54,7 +54,7 @@ test-sqlite: $(VENV)/.installed-test
 test-postgres: $(VENV)/.installed-test
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL): running the suite there too"; \
-		DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest; \
+		DATABASE_URL="$(TEST_POSTGRES_URL)" TEST_DATABASE_NAME=test_zhengwu_$$$$ $(BIN)/pytest; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL) is unreachable, and CI=true requires it" >&2; exit 1; \
 	else \

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zhengwu.notifications",
     "zhengwu.dispatch",
     "zhengwu.appeals",
+    "zhengwu.reports",
     "zhengwu.web",
 ]
 
@@ -81,8 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhengwu.org.context_processors.capabilities",
-                "zhengwu.dispatch.context_processors.capabilities",
+                "zhengwu.web.context_processors.capabilities",
             ],
         },
     },
@@ -109,6 +109,9 @@ def database_config() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             " PRAGMA foreign_keys=ON;",
         }
+    if os.environ.get("TEST_DATABASE_NAME"):
+        # Lets several suites share one PostgreSQL server without colliding (make test sets it).
+        config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
     return config
 
 

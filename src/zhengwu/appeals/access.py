@@ -11,13 +11,14 @@ Everything else answers 404, the same as a missing appeal.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import Appeal, Assignment, Extension
 from zhengwu.appeals.workflow import FINISHED, HANDLING, Status
-from zhengwu.org.access import AnyUser, has_role, organisation_ids_with_role, posts
+from zhengwu.org.access import AnyUser, derived, has_role, organisation_ids_with_role, posts
 from zhengwu.org.models import Organisation, Role
 
 CENTRE_ROLES = (Role.INTAKE_AGENT, Role.DISPATCHER, Role.SUPERVISOR)
@@ -30,6 +31,10 @@ def is_centre(user: AnyUser) -> bool:
 
 def sees_whole_city(user: AnyUser) -> bool:
     """Centre staff, and leaders of the city government (non-confidential appeals only)."""
+    return derived(user, "sees_whole_city", lambda: _leads_government(user))
+
+
+def _leads_government(user: AnyUser) -> bool:
     leader_orgs = organisation_ids_with_role(user, Role.LEADER)
     return (
         bool(leader_orgs)
@@ -41,14 +46,22 @@ def sees_whole_city(user: AnyUser) -> bool:
 
 def body_ids(user: AnyUser) -> set[int]:
     """Bodies whose appeals the user may see: their own, plus those under a leader's body."""
+    return set(derived(user, "body_ids", lambda: frozenset(_body_ids(user))))
+
+
+def _body_ids(user: AnyUser) -> set[int]:
     ids = organisation_ids_with_role(user, *BODY_ROLES)
     frontier = organisation_ids_with_role(user, Role.LEADER)
+    if not frontier:
+        return ids
+    # The directory is small (hundreds of bodies): one query, then walk down in memory.
+    children: dict[int, list[int]] = {}
+    for pk, parent in Organisation.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
     while frontier:
-        children = set(
-            Organisation.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-        )
-        frontier = children - ids
-        ids |= children
+        below = {child for pk in frontier for child in children.get(pk, ())}
+        frontier = below - ids
+        ids |= below
     return ids
 
 
@@ -62,17 +75,26 @@ def appeals_visible_to(user: AnyUser) -> QuerySet[Appeal]:
         return Appeal.objects.none()
     if is_centre(user):
         return Appeal.objects.all()
-    ever = Assignment.objects.filter(appeal=OuterRef("pk"), organisation__in=body_ids(user))
+    theirs = Assignment.objects.filter(appeal=OuterRef("pk"), organisation__in=body_ids(user))
     # Confidential: only the staff of the bodies holding it now, not those above them.
-    current = Assignment.objects.filter(
-        appeal=OuterRef("pk"),
-        ended_at__isnull=True,
-        organisation__in=organisation_ids_with_role(user, *BODY_ROLES),
-    )
-    visible = Q(Exists(ever), is_confidential=False) | Q(Exists(current))
+    own = organisation_ids_with_role(user, *BODY_ROLES)
+    holding_now = Q(ended_at__isnull=True, organisation__in=own)
+    current = theirs.filter(holding_now)
     if sees_whole_city(user):
-        visible |= Q(is_confidential=False)
-    return Appeal.objects.filter(visible)
+        return Appeal.objects.filter(Q(is_confidential=False) | Q(Exists(current)))
+    # "(ever assigned and not confidential) or assigned now" as one EXISTS (assigned now implies
+    # ever assigned), so the database can join on the assignments: an EXISTS under OR would be
+    # evaluated row by row, or hashed over the body's whole history.
+    shown = holding_now | Exact(OuterRef("is_confidential"), False)
+    return Appeal.objects.filter(Exists(theirs.filter(shown)))
+
+
+def assignments_prefetch() -> Prefetch:
+    """An appeal's assignments with their bodies and signers: read once per page by the
+    permission checks (current_assignment) and the page itself."""
+    return Prefetch(
+        "assignments", queryset=Assignment.objects.select_related("organisation", "signed_by")
+    )
 
 
 def access_appeal_by_id(user: AnyUser, appeal_id: int) -> Appeal:
@@ -80,6 +102,7 @@ def access_appeal_by_id(user: AnyUser, appeal_id: int) -> Appeal:
         return (
             appeals_visible_to(user)
             .select_related("category", "division", "lead_department", "mailbox", "merged_into")
+            .prefetch_related(assignments_prefetch())
             .get(pk=appeal_id)
         )
     except (Appeal.DoesNotExist, ValueError) as exc:

@@ -219,10 +219,7 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
     citizen = (
         acting_user if acting_user.is_authenticated and not is_staff_member(acting_user) else None
     )
-    number, code = numbers.next_number(), numbers.new_query_code()
     appeal = Appeal(
-        number=number,
-        query_code_hash=numbers.digest(number, code),
         channel=channel,
         external_id=draft.external_id,
         mailbox=draft.mailbox,
@@ -244,6 +241,10 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
         status=Status.RECEIVED,
     )
     appeal.full_clean(exclude=["query_code_hash", "number"])
+    # The number last: from here until commit, other submissions wait for the day's counter.
+    code = numbers.new_query_code()
+    appeal.number = numbers.next_number()
+    appeal.query_code_hash = numbers.digest(appeal.number, code)
     appeal.save()
     return appeal, code
 
@@ -254,6 +255,7 @@ def do_submit_appeal(
 ) -> tuple[Appeal, str]:
     """Take in an appeal from any channel; returns it with its query code (shown once)."""
     _check_intake(draft, channel, acting_user, ip)
+    advice = _smart_advice(draft, channel)
     appeal, code = _new_appeal(draft, channel, acting_user, ip)
     _attach(appeal, draft.files, user=acting_user)
     addressee = _("（致%(box)s）") % {"box": draft.mailbox.name} if draft.mailbox else ""
@@ -264,28 +266,51 @@ def do_submit_appeal(
         to_status=Status.RECEIVED,
         public_note=_("诉求已提交%(to)s，等待受理。") % {"to": addressee},
     )
+    notices.received(appeal, code)
+    suggestion = _smart_suggestion(appeal, advice)
+    # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
         acting_user,
         appeal,
         summary={"channel": channel, "contact_phone": appeal.contact_phone},
     )
-    notices.received(appeal, code)
-    _smart_intake(appeal)
+    if suggestion is not None:
+        _smart_auto_dispatch(appeal, *advice, suggestion)
     return appeal, code
 
 
-def _smart_intake(appeal: Appeal) -> None:
-    """Suggest a route, look for duplicates, and dispatch automatically when the centre allows
-    it and the model is sure enough. In a savepoint: whatever goes wrong here, the citizen's
-    appeal is taken in and waits for a dispatcher."""
+def _smart_advice(draft: Draft, channel: str) -> tuple | None:
+    """Route suggestion and duplicate candidates for the draft. In a savepoint: whatever goes
+    wrong in smart dispatch, the citizen's appeal is taken in and waits for a dispatcher."""
     try:
         with transaction.atomic():
-            advice, duplicates, suggestion = smart_dispatch.analyse(appeal)
-            if advice.auto_dispatchable(DispatchSettings.current(), bool(duplicates)):
-                _auto_dispatch(appeal, advice, suggestion)
+            return smart_dispatch.advise(draft, channel)
     except Exception:
-        log.exception("smart dispatch failed at intake of appeal %s", appeal.pk)
+        log.exception("smart dispatch failed at intake")
+        return None
+
+
+def _smart_suggestion(appeal: Appeal, advice: tuple | None) -> Suggestion | None:
+    if advice is None:
+        return None
+    try:
+        with transaction.atomic():
+            return smart_dispatch.store_suggestion(appeal, *advice)
+    except Exception:
+        log.exception("storing the dispatch suggestion failed for appeal %s", appeal.pk)
+        return None
+
+
+def _smart_auto_dispatch(appeal: Appeal, advice: Any, duplicates: list, suggestion: Any) -> None:
+    """Dispatch at once when the centre allows it and the model is sure enough."""
+    if not advice.auto_dispatchable(DispatchSettings.current(), bool(duplicates)):
+        return
+    try:
+        with transaction.atomic():
+            _auto_dispatch(appeal, advice, suggestion)
+    except Exception:
+        log.exception("automatic dispatch failed for appeal %s", appeal.pk)
         appeal.refresh_from_db()
 
 
@@ -424,7 +449,11 @@ def _route(
         kind=kind,
         public_note=public,
         internal_note=route.note,
-        data={"lead": route.lead.pk, "co": [o.pk for o in route.co_handlers]},
+        data={
+            "lead": route.lead.pk,
+            "co": [o.pk for o in route.co_handlers],
+            "previous_lead": appeal.lead_department_id,
+        },
     )
     appeal.lead_department, appeal.dispatched_at = route.lead, now
     appeal.response_due, appeal.deadline, appeal.paused_at = (
@@ -808,15 +837,31 @@ def do_submit_reply(
     return reply
 
 
+def _closing_facts(appeal: Appeal, reply: Reply, calendar: WorkCalendar, now: dt.datetime) -> dict:
+    """What the reports need about a close, fixed at the moment it happens (metrics.md)."""
+    started = appeal.dispatched_at or appeal.received_at
+    return {
+        "organisation": reply.organisation_id,
+        "deadline": appeal.deadline.isoformat() if appeal.deadline else None,
+        "on_time": appeal.deadline is None or now <= appeal.deadline,
+        "handling_days": round(deadlines.working_days_between(calendar, started, now), 3),
+    }
+
+
 def _close(appeal: Appeal, reply: Reply, user: Any, kind: str) -> None:
     """Approve and publish: the citizen (and everyone merged into this appeal) gets the reply."""
-    now = _now()
+    now, calendar = _now(), get_calendar()
     transition(
-        appeal, Status.CLOSED, actor=user, kind=kind, public_note=_("答复已审核通过，诉求办结。")
+        appeal,
+        Status.CLOSED,
+        actor=user,
+        kind=kind,
+        public_note=_("答复已审核通过，诉求办结。"),
+        data=_closing_facts(appeal, reply, calendar, now),
     )
     appeal.closed_at, appeal.outcome = now, reply.outcome
     appeal.published_at = None if appeal.is_confidential else now
-    expires = deadlines.extend(get_calendar(), now, EVALUATION_WINDOW_WORKING_DAYS)
+    expires = deadlines.extend(calendar, now, EVALUATION_WINDOW_WORKING_DAYS)
     for target in [appeal, *appeal.merged_appeals.all()]:
         token = numbers.new_token()
         target.evaluation_token_hash = numbers.digest(target.number, token)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.actions import Draft, ReopenDecision, ReplyDraft, Route, Verdict
@@ -40,6 +44,38 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
+class QuickSelectMixin:
+    """Writes the options in Python instead of one template render per option: the lists of
+    bodies (≈90) and catalogue leaves (≈260) cost tens of milliseconds a page otherwise. Same
+    markup as Django's select widgets, without option groups (none are used here)."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        options = "\n".join(
+            '<option value="{}"{}>{}</option>'.format(
+                html.escape(str(option["value"])),
+                " selected" if option["selected"] else "",
+                html.escape(str(option["label"])),
+            )
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe(options),  # noqa: S308 (every value and label escaped above)
+        )
+
+
+class QuickSelect(QuickSelectMixin, forms.Select):
+    pass
+
+
+class QuickSelectMultiple(QuickSelectMixin, forms.SelectMultiple):
+    pass
+
+
 def districts() -> Any:
     return Division.objects.filter(level=Division.Level.COUNTY).order_by("code")
 
@@ -73,12 +109,14 @@ class AppealForm(forms.Form):
         queryset=Division.objects.none(),
         required=False,
         empty_label=_("请选择"),
+        widget=QuickSelect,
     )
     street = forms.ModelChoiceField(
         label=_("街道（乡镇）"),
         queryset=Division.objects.none(),
         required=False,
         empty_label=_("不清楚"),
+        widget=QuickSelect,
     )
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
     category = forms.ModelChoiceField(
@@ -86,6 +124,7 @@ class AppealForm(forms.Form):
         queryset=Category.objects.none(),
         required=False,
         empty_label=_("不清楚，由工作人员判断"),
+        widget=QuickSelect,
     )
     attachments = MultipleFileField(
         label=_("图片或PDF附件"), help_text=_("最多5个，每个不超过10MB。")
@@ -175,7 +214,10 @@ class HotlineForm(AppealForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appeal_type"].widget = forms.Select(choices=AppealType.choices)
+        # No preselected type: a default would be recorded whenever the agent forgets it.
+        choices = [("", _("请选择")), *AppealType.choices]
+        self.fields["appeal_type"].choices = choices
+        self.fields["appeal_type"].widget = forms.Select(choices=choices)
         self.fields["contact_phone"].widget.attrs["autofocus"] = True
 
 
@@ -244,15 +286,17 @@ class RejectForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    lead = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.none())
+    lead = forms.ModelChoiceField(
+        label=_("主办单位"), queryset=Organisation.objects.none(), widget=QuickSelect
+    )
     co_handlers = forms.ModelMultipleChoiceField(
         label=_("协办单位"),
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=QuickSelectMultiple(attrs={"size": 6}),
     )
     category = forms.ModelChoiceField(
-        label=_("分类"), queryset=Category.objects.none(), required=False
+        label=_("分类"), queryset=Category.objects.none(), required=False, widget=QuickSelect
     )
     note = forms.CharField(
         label=_("派单意见"),
@@ -440,7 +484,7 @@ class ReopenForm(forms.Form):
         ],
     )
     lead = forms.ModelChoiceField(
-        label=_("改派至"), queryset=Organisation.objects.none(), required=False
+        label=_("改派至"), queryset=Organisation.objects.none(), required=False, widget=QuickSelect
     )
     note = forms.CharField(
         label=_("审核意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

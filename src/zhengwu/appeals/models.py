@@ -16,6 +16,10 @@ from zhengwu.dispatch.models import AppealType, Category, Urgency
 from zhengwu.org.models import Division, Organisation
 
 USER = settings.AUTH_USER_MODEL
+# Statuses in which a body holds an appeal (handling, or waiting for the citizen).
+OPEN_AT_BODY = frozenset(
+    {Status.DISPATCHED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN, Status.RETURN_REQUESTED}
+)
 
 
 class Channel(models.TextChoices):
@@ -215,11 +219,22 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"], name="appeal_status_deadline"),
             models.Index(fields=["status", "received_at"], name="appeal_status_received"),
+            # The "all" queue and the default order: newest first, without sorting the table.
+            models.Index(fields=["received_at", "id"], name="appeal_received"),
             models.Index(
                 fields=["lead_department", "status", "deadline"], name="appeal_lead_status"
             ),
+            # A body's open appeals by deadline (its 办理中, 即将超期 and 已超期 queues): a small
+            # index, read in deadline order, instead of sorting the body's matches every time.
+            models.Index(
+                fields=["lead_department", "deadline"],
+                condition=Q(status__in=sorted(OPEN_AT_BODY)),
+                name="appeal_open_at_body",
+            ),
             models.Index(fields=["citizen", "received_at"], name="appeal_citizen"),
             models.Index(fields=["published_at"], name="appeal_published"),
+            # Rollups count each day's acceptances (reports.rollups; intake uses appeal_received).
+            models.Index(fields=["accepted_at"], name="appeal_accepted"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -280,7 +295,17 @@ class Assignment(models.Model):
         verbose_name = _("承办")
         verbose_name_plural = _("承办")
         indexes = [
-            models.Index(fields=["organisation", "ended_at", "state"], name="assignment_queue"),
+            # The bodies' queues (待签收, 协办). Only current rows: a closed appeal's assignments
+            # stay current, so (organisation, state) alone would hold a body's whole history.
+            models.Index(
+                fields=["organisation", "state", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="assignment_current",
+            ),
+            # Rollups count each day's dispatches, returns and signatures (reports.rollups).
+            models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
+            models.Index(fields=["returned_at"], name="assignment_returned"),
+            models.Index(fields=["signed_at"], name="assignment_signed"),
         ]
 
     def __str__(self) -> str:
@@ -317,7 +342,10 @@ class AppealEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_timeline")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_timeline"),
+            models.Index(fields=["created_at", "kind"], name="event_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
@@ -326,6 +354,10 @@ class AppealEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("appeal events are append-only")
         super().save(*args, **kwargs)
+
+    def get_to_status_display(self) -> str:
+        """The status this event moved the appeal to, in words (待受理, not "received")."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
     @classmethod
     def append(cls, appeal: Appeal, *, kind: str, actor: Any = None, **fields: Any) -> AppealEvent:
@@ -358,6 +390,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["submitted_at"], name="reply_submitted")]
         verbose_name = _("答复")
         verbose_name_plural = _("答复")
 
@@ -457,6 +490,7 @@ class Urge(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="urge_created")]
         verbose_name = _("催办")
         verbose_name_plural = _("催办")
         constraints = [
@@ -501,7 +535,10 @@ class Supervision(models.Model):
         ordering = ["-issued_at"]
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
-        indexes = [models.Index(fields=["organisation", "state"], name="supervision_queue")]
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="supervision_queue"),
+            models.Index(fields=["issued_at"], name="supervision_issued"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.get_level_display()}"
@@ -529,6 +566,7 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="evaluation_created")]
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
 from zhengwu.appeals.models import DailyCounter
@@ -15,12 +15,20 @@ PREFIX = "ZW"
 
 
 def next_number() -> str:
-    """ZW + local date + a six-digit serial for that day; call inside the intake transaction."""
+    """ZW + local date + a six-digit serial for that day; call inside the intake transaction,
+    as late as possible: the day's counter row stays locked until the transaction ends, which
+    keeps the numbers gapless but makes concurrent intake wait for each other from here on."""
     today = timezone.localdate()
-    counter, _ = DailyCounter.objects.select_for_update().get_or_create(day=today)
-    DailyCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{PREFIX}{today:%Y%m%d}{counter.last:06d}"
+    table = connection.ops.quote_name(DailyCounter._meta.db_table)
+    # One statement (PostgreSQL and SQLite): create the day's row or increment it, locked.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) ON CONFLICT (day)"  # noqa: S608
+            f" DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [today.isoformat()],
+        )
+        (serial,) = cursor.fetchone()
+    return f"{PREFIX}{today:%Y%m%d}{serial:06d}"
 
 
 def new_query_code() -> str:

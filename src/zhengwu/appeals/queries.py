@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals import access
@@ -179,13 +179,16 @@ def search(appeals: QuerySet[Appeal], filters: Filters, default_order: str) -> Q
     if filters.division_prefix:
         appeals = appeals.filter(division__code__startswith=filters.division_prefix)
     order = SORTS.get(filters.sort, default_order)
-    return appeals.select_related("lead_department", "category", "division").order_by(order, "pk")
+    # Ties follow the sort's direction, so one index serves both (newest first: highest pk first).
+    tie = "-pk" if order.startswith("-") else "pk"
+    return appeals.select_related("lead_department", "category", "division").order_by(order, tie)
 
 
 def appeal_detail(appeal: Appeal) -> dict:
     """Everything the detail page shows, in a fixed number of queries."""
     events = AppealEvent.objects.filter(appeal=appeal).select_related("actor")
-    assignments = appeal.assignments.select_related("organisation", "signed_by")
+    prefetch_related_objects([appeal], access.assignments_prefetch())  # unless already read
+    assignments = appeal.assignments.all()
     replies = appeal.replies.select_related("organisation", "author").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.all())
     )

@@ -24,35 +24,39 @@ MAX_DUPLICATE_CANDIDATES = 500
 MERGEABLE = {Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED}
 
 
-def message_of(appeal: Appeal) -> routing.Message:
+def message_of(appeal: Any, channel: str = "") -> routing.Message:
+    """An appeal, or an intake draft not yet saved, as the dispatch layer reads it."""
     return routing.Message(
         title=appeal.title,
         text=appeal.content,
         place=appeal.address,
-        division_code=appeal.division.code if appeal.division_id else "",
-        category_id=appeal.category_id,
-        channel=appeal.channel,
-        received_at=appeal.received_at,
+        division_code=appeal.division.code if appeal.division else "",
+        category_id=appeal.category.pk if appeal.category else None,
+        channel=channel or getattr(appeal, "channel", ""),
+        received_at=getattr(appeal, "received_at", None),
     )
 
 
-def _doc(appeal: Appeal) -> similarity.Doc:
-    code = appeal.division.code if appeal.division_id else ""
-    return similarity.Doc(appeal.pk, appeal.title, appeal.content, code, appeal.received_at)
+def _doc(appeal: Any) -> similarity.Doc:
+    code = appeal.division.code if appeal.division else ""
+    at = getattr(appeal, "received_at", None) or timezone.now()
+    return similarity.Doc(getattr(appeal, "pk", None) or 0, appeal.title, appeal.content, code, at)
 
 
-def duplicate_candidates(appeal: Appeal, settings: DispatchSettings | None = None) -> list:
-    """Open appeals that look like the same matter: [(appeal, score)], best first."""
+def duplicate_candidates(appeal: Any, settings: DispatchSettings | None = None) -> list:
+    """Open appeals that look like the same matter as `appeal` (saved or a draft):
+    [(appeal, score)], best first."""
     settings = settings or DispatchSettings.current()
+    target = _doc(appeal)
     window = dt.timedelta(days=settings.duplicate_days)
     candidates = Appeal.objects.filter(
         status__in=OPEN,
         merged_into__isnull=True,
-        received_at__gte=appeal.received_at - window,
-        received_at__lte=appeal.received_at + window,
-    ).exclude(pk=appeal.pk)
-    if appeal.division_id:
-        county = appeal.division.code[:6]
+        received_at__gte=target.at - window,
+        received_at__lte=target.at + window,
+    ).exclude(pk=target.key)
+    if target.division_code:
+        county = target.division_code[:6]
         candidates = candidates.filter(
             Q(division__isnull=True) | Q(division__code__startswith=county)
         )
@@ -63,7 +67,7 @@ def duplicate_candidates(appeal: Appeal, settings: DispatchSettings | None = Non
     )
     by_pk = {row.pk: row for row in rows}
     found = similarity.duplicates(
-        _doc(appeal),
+        target,
         [_doc(row) for row in rows],
         threshold=settings.duplicate_similarity,
         days=settings.duplicate_days,
@@ -102,9 +106,14 @@ def store_suggestion(appeal: Appeal, advice: routing.Advice, duplicates: list) -
     )
 
 
+def advise(appeal: Any, channel: str = "") -> tuple[routing.Advice, list]:
+    """Route suggestion and duplicate candidates; stores nothing (intake calls this before the
+    appeal takes its number, so the day's counter is not held while the model reads)."""
+    return routing.advise(message_of(appeal, channel)), duplicate_candidates(appeal)
+
+
 def analyse(appeal: Appeal) -> tuple[routing.Advice, list, Suggestion]:
-    advice = routing.advise(message_of(appeal))
-    duplicates = duplicate_candidates(appeal)
+    advice, duplicates = advise(appeal)
     return advice, duplicates, store_suggestion(appeal, advice, duplicates)
 
 

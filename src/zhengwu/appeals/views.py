@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,9 @@ from zhengwu.appeals import forms as f
 from zhengwu.appeals import views_dispatch as smart_views
 from zhengwu.appeals.deadlines import deadline_state, near_threshold
 from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
+from zhengwu.appeals.workflow import ConflictError
 from zhengwu.dispatch.models import AppealType
+from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import require_staff
 from zhengwu.org.calendar import get_calendar
 
@@ -55,7 +56,8 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     appeals = queries.search(
         queries.queue_appeals(request.user, queue, now), _filters(request), queue.order
     )
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = CappedPaginator(appeals, PAGE_SIZE, page=number).get_page(number)
     for appeal in page:
         appeal.deadline_state = deadline_state(appeal.deadline, now.now, now.near)
     return render(
@@ -308,6 +310,13 @@ ACTION_LABELS = {
 }
 
 
+def _action_label(name: str, appeal: Appeal) -> str:
+    """改派 rather than 派单 once a body has had the appeal (after a return, for instance)."""
+    if name == "dispatch" and appeal.dispatched_at:
+        return _("改派")
+    return ACTION_LABELS[name]
+
+
 def _action_form(name: str, appeal: Appeal, user: Any, data: Any = None, files: Any = None) -> Any:
     action = ACTIONS[name]
     if action.form is f.ReplyForm:
@@ -328,7 +337,7 @@ def _render_detail(
     action_forms = [
         (
             name,
-            ACTION_LABELS[name],
+            _action_label(name, appeal),
             bound[1] if bound and bound[0] == name else _action_form(name, appeal, request.user),
         )
         for name in ACTIONS
@@ -375,12 +384,22 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("您无权执行此操作。"))
             return redirect("appeals:detail", pk=appeal.pk)
+        except ConflictError:
+            # The page below shows the appeal as it is now, so no need to ask for a refresh.
+            form.add_error(None, _("该诉求刚刚已被他人处理，页面已更新为最新状态，请核对。"))
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             messages.success(request, action.done)
             return redirect("appeals:detail", pk=appeal.pk)
     appeal.refresh_from_db()
+    if name not in access.available_actions(request.user, appeal):
+        # Someone else moved the appeal on and this action is gone from the page, and with it
+        # the form that would show the error: say it above the page instead.
+        gone = _("您现在不能对该诉求执行此操作（可能已被他人处理）。")
+        for error in form.non_field_errors() or [gone]:
+            messages.error(request, error)
+        return redirect("appeals:detail", pk=appeal.pk)
     return _render_detail(request, appeal, (name, form), status=400)
 
 

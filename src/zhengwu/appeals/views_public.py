@@ -21,6 +21,7 @@ from zhengwu.appeals.models import Appeal, Attachment, Channel, Mailbox
 from zhengwu.appeals.workflow import FINISHED, Status
 from zhengwu.audit.context import client_ip
 from zhengwu.lib.masking import mask_text
+from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import is_staff_member
 from zhengwu.org.models import Division
 
@@ -271,7 +272,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_safe
 def wall(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:50]
-    page = Paginator(queries.wall(q), 20).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = CappedPaginator(queries.wall(q), 20, page=number).get_page(number)
     for appeal in page:
         appeal.public_title, appeal.public_content = (
             mask_text(appeal.title),

@@ -56,7 +56,9 @@ def record(
 ) -> AuditEvent:
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips while the head is locked):
+    # any error here fails the whole change anyway.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,

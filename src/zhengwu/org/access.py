@@ -7,7 +7,9 @@ exist, so outsiders learn nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -18,6 +20,7 @@ from zhengwu.org.models import Membership, Organisation, Role, User
 CENTRE_ROLES = frozenset({Role.INTAKE_AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.SYSADMIN})
 
 AnyUser = User | AnonymousUser
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,16 @@ def posts(user: AnyUser) -> frozenset[Post]:
 def forget_posts(user: AnyUser) -> None:
     """Call after changing a user's memberships within the same request."""
     user.__dict__.pop("_zhengwu_posts", None)
+    user.__dict__.pop("_zhengwu_derived", None)
+
+
+def derived(user: AnyUser, key: str, compute: Callable[[], T]) -> T:
+    """A value computed from the user's posts (e.g. the bodies whose appeals they see), once
+    per user object like `posts`; `forget_posts` forgets it too."""
+    memo = user.__dict__.setdefault("_zhengwu_derived", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def has_role(user: AnyUser, *roles: str, organisation_id: int | None = None) -> bool:
