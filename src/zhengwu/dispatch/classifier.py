@@ -293,6 +293,26 @@ def _fit_linear(matrix: sparse.csr_matrix, y: np.ndarray, config: Config, n_clas
     return coef.astype(np.float32), intercept.astype(np.float32)
 
 
+# The temperature is one number: a few thousand out-of-fold scores fix it, and fitting the
+# folds on a sample keeps training a large city's history well inside a minute.
+CALIBRATION_ROWS = 3000
+
+
+def _calibration_sample(y: np.ndarray, seed: int) -> np.ndarray:
+    if len(y) <= CALIBRATION_ROWS:
+        return np.arange(len(y))
+    from sklearn.model_selection import train_test_split
+
+    rows = np.arange(len(y))
+    try:
+        picked, _rest = train_test_split(
+            rows, train_size=CALIBRATION_ROWS, stratify=y, random_state=seed
+        )
+    except ValueError:  # a class too rare to stratify: a plain sample will do
+        picked = np.random.default_rng(seed).choice(rows, CALIBRATION_ROWS, replace=False)
+    return np.sort(picked)
+
+
 def _oof_scores(matrix: sparse.csr_matrix, y: np.ndarray, config: Config, k: int) -> np.ndarray:
     from sklearn.model_selection import StratifiedKFold
 
@@ -362,8 +382,9 @@ def train(
     # weight matrix over all of it would be classes × 1.8M floats.
     used = np.flatnonzero(full.getnnz(axis=0))
     matrix = full[:, used]
-    oof = _oof_scores(matrix, y, config, len(names))
-    temperature = fit_temperature(oof, y)
+    sample = _calibration_sample(y, config.seed)
+    oof = _oof_scores(matrix[sample], y[sample], config, len(names))
+    temperature = fit_temperature(oof, y[sample])
     if sample_weight is not None:
         # Corrected messages count more: a dispatcher checked them (duplicating rows is the
         # linear SVM's equivalent of a sample weight and keeps the solver's defaults).
@@ -377,4 +398,4 @@ def train(
         shape=(full.shape[1], k),
         dtype=np.float32,
     )
-    return Model(config, names, idfs, weights, intercept, temperature, oof_metrics(oof, y))
+    return Model(config, names, idfs, weights, intercept, temperature, oof_metrics(oof, y[sample]))
