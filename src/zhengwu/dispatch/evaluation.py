@@ -259,9 +259,12 @@ def format_report(report: Report, title: str) -> str:
     for label, (f1, support) in sorted(report.per_class.items(), key=lambda kv: -kv[1][1]):
         lines.append(f"    {label:<12} {f1:.4f}  (n={support})")
     if report.train_seconds:
+        trained_on = (
+            report.rows * (report.folds - 1) // report.folds if report.folds else report.rows
+        )
         lines.append(
             f"  training: {statistics.mean(report.train_seconds):.1f} s per model "
-            f"(on ~{report.rows * (report.folds - 1) // max(report.folds, 1) or report.rows} rows)"
+            f"(on ~{trained_on} rows)"
         )
     lines.append(
         f"  latency per message: p50 {percentile(report.latency_ms, 50):.2f} ms, "
