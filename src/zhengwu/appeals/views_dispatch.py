@@ -17,7 +17,7 @@ from zhengwu.appeals import access, smart_dispatch
 from zhengwu.appeals.models import Appeal
 from zhengwu.dispatch import access as dispatch_access
 from zhengwu.dispatch import hotspots
-from zhengwu.dispatch.models import DispatchSettings, Suggestion
+from zhengwu.dispatch.models import Suggestion
 
 
 def dispatch_initial(appeal: Appeal) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(spots, numbers, days)
     rows = [(spot, [(key, numbers.get(key, "")) for key in spot.members]) for spot in spots]
-    context = {"rows": rows, "days": days, "periods": PERIODS, "settings": DispatchSettings}
+    context = {"rows": rows, "days": days, "periods": PERIODS}
     return render(request, "appeals/hotspots.html", context)
 
 
