@@ -238,5 +238,6 @@ def reply_templates(appeal: Appeal, user: AnyUser) -> QuerySet[AnswerTemplate]:
     return AnswerTemplate.objects.filter(
         Q(category__isnull=True) | Q(category__in=[c.pk for c in chain]),
         Q(organisation__isnull=True) | Q(organisation__in=access.handling_ids(user)),
-        is_active=True, kind=AnswerTemplate.Kind.REPLY,
+        is_active=True,
+        kind=AnswerTemplate.Kind.REPLY,
     ).order_by("category", "title")

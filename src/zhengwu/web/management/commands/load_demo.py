@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -14,3 +15,5 @@ class Command(BaseCommand):
         call_command("load_demo_catalogue", stdout=self.stdout)
         created = load_demo_hub()
         self.stdout.write(f"网络问政示范数据：新增 {created} 件示范诉求。")
+        if settings.DEBUG:  # the demo partner's key is public (docs/integration.md)
+            call_command("load_demo_partner", stdout=self.stdout)
