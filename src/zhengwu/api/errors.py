@@ -42,7 +42,9 @@ def _status(exc: ValidationError) -> int:
 def _schema_items(exc: SchemaError) -> list[dict]:
     items = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        # ("body", "data", "title") or ("query", "limit"): drop where, and the body's name.
+        location = [str(part) for part in error.get("loc", ())]
+        location = location[2:] if location[:1] == ["body"] else location[1:]
         items.append(item(error.get("msg", ""), error.get("type", "invalid"), ".".join(location)))
     return items or [item(_("请求格式不正确。"), "invalid")]
 

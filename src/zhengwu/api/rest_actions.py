@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status as Answer
 
 from zhengwu.api import present
 from zhengwu.api.callers import Caller
@@ -129,13 +130,13 @@ def review_reply(request: HttpRequest, number: str, data: ReviewIn) -> dict:
 
 
 @router.post("/{number}/extensions", response=responses(ExtensionOut, 201), summary="申请延期")
-def request_extension(request: HttpRequest, number: str, data: ExtensionIn) -> tuple[int, dict]:
+def request_extension(request: HttpRequest, number: str, data: ExtensionIn) -> Answer:
     caller = request.auth
     appeal = _staff_appeal(caller, number)
     extension = actions.do_request_extension(
         appeal, data.days, data.reason, acting_user=caller.user
     )
-    return 201, _extension(extension)
+    return Answer(201, _extension(extension))
 
 
 def _extension(extension: Extension) -> dict:

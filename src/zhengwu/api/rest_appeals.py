@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field as F
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
 
 from zhengwu.api import cursors, present
 from zhengwu.api.intake import Submission, submit
@@ -96,7 +97,7 @@ def _draft(data: AppealIn) -> actions.Draft:
     summary="提交诉求（合作渠道；受理员录入热线工单）",
     description="同一合作渠道以相同 external_id 重复提交时返回已有诉求（200，created=false）。",
 )
-def create_appeal(request: HttpRequest, data: AppealIn) -> tuple[int, dict]:
+def create_appeal(request: HttpRequest, data: AppealIn) -> Answer:
     caller = request.auth
     submission = Submission(
         draft=_draft(data),
@@ -111,7 +112,7 @@ def create_appeal(request: HttpRequest, data: AppealIn) -> tuple[int, dict]:
         "created": receipt.created,
         "appeal": present.detail(caller, receipt.appeal),
     }
-    return (201 if receipt.created else 200), body
+    return Answer(201 if receipt.created else 200, body)
 
 
 @router.get("/{number}", response=responses(AppealOut), summary="诉求详情")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as F
 from ninja import Query, Router, Schema
+from ninja.responses import Status as Answer
 
 from zhengwu.api import actions
 from zhengwu.api.callers import Caller
@@ -53,16 +54,16 @@ def list_webhooks(request: HttpRequest) -> list[dict]:
 
 
 @router.post("", response=responses(WebhookCreated, 201), summary="订阅回调（密钥只返回一次）")
-def subscribe(request: HttpRequest, data: WebhookIn) -> tuple[int, dict]:
+def subscribe(request: HttpRequest, data: WebhookIn) -> Answer:
     partner = _partner(request.auth)
     subscription, secret = actions.do_subscribe_webhook(partner, data.url, data.events)
-    return 201, {**_out(subscription), "secret": secret}
+    return Answer(201, {**_out(subscription), "secret": secret})
 
 
 @router.delete("/{subscription_id}", response=responses(None, 204), summary="取消订阅")
-def unsubscribe(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+def unsubscribe(request: HttpRequest, subscription_id: int) -> Answer:
     actions.do_remove_webhook(_subscription(request.auth, subscription_id))
-    return 204, None
+    return Answer(204, None)
 
 
 @router.post("/{subscription_id}/secret", response=responses(SecretOut), summary="更换签名密钥")
