@@ -16,6 +16,14 @@ from zhengwu.dispatch.models import Category
 FORMATS = ["json", "xml"]
 
 
+def _get(url: str, **kwargs: object) -> requests.Response:
+    return requests.get(url, timeout=10, **kwargs)
+
+
+def _post(url: str, **kwargs: object) -> requests.Response:
+    return requests.post(url, timeout=10, **kwargs)
+
+
 @pytest.fixture
 def catalogue(city: City) -> dict[str, Category]:
     root = Category.objects.create(name="城乡建设", lead_department=city.dept_a)
@@ -65,16 +73,14 @@ def test_the_georeport_client_follows_requests_without_personal_data(
     base: str, city: City, actors: Actors, catalogue: dict, fmt: str
 ) -> None:
     key = partner()[1]
-    posted = requests.post(f"{base}/requests.json", data=_form(key, catalogue["lamp"].pk))
+    posted = _post(f"{base}/requests.json", data=_form(key, catalogue["lamp"].pk))
     assert posted.status_code == 201, posted.text
     number = posted.json()[0]["service_request_id"]
     client = GeoReport(base, output_format=fmt)
     # Not public until the centre accepts it; its partner sees it with its key.
-    hidden = requests.get(f"{base}/requests.json", params={"service_request_id": number})
+    hidden = _get(f"{base}/requests.json", params={"service_request_id": number})
     assert hidden.json() == []
-    own = requests.get(
-        f"{base}/requests.json", params={"service_request_id": number, "api_key": key}
-    )
+    own = _get(f"{base}/requests.json", params={"service_request_id": number, "api_key": key})
     assert own.json()[0]["service_request_id"] == number
     appeal = Appeal.objects.get(number=number)
     from tests.appeal_helpers import actions as hub
@@ -104,21 +110,21 @@ def test_confidential_and_unaccepted_appeals_never_appear(
     secret = dispatched(city, actors, is_confidential=True)
     fresh = new_appeal(city)
     for appeal in (secret, fresh):
-        response = requests.get(f"{base}/requests/{appeal.number}.json")
+        response = _get(f"{base}/requests/{appeal.number}.json")
         assert response.status_code == 404
         assert response.json() == [{"code": 404, "description": "未找到。"}]
-    assert requests.get(f"{base}/requests.json").json() == []
+    assert _get(f"{base}/requests.json").json() == []
 
 
 def test_post_with_good_bad_and_missing_keys(base: str, actors: Actors, catalogue: dict) -> None:
     key = partner()[1]
     code = catalogue["lamp"].pk
-    missing = requests.post(f"{base}/requests.xml", data={**_form(key, code), "api_key": ""})
+    missing = _post(f"{base}/requests.xml", data={**_form(key, code), "api_key": ""})
     assert missing.status_code == 403 and "<errors><error><code>403</code>" in missing.text
     assert missing.headers["Content-Type"] == "text/xml; charset=utf-8"
-    bad = requests.post(f"{base}/requests.json", data=_form("zw_wrong", code))
+    bad = _post(f"{base}/requests.json", data=_form("zw_wrong", code))
     assert bad.status_code == 403
-    good = requests.post(f"{base}/requests.xml", data=_form(key, code))
+    good = _post(f"{base}/requests.xml", data=_form(key, code))
     assert good.status_code == 201 and "<service_request_id>ZW" in good.text
     assert Appeal.objects.count() == 1
 
@@ -157,7 +163,7 @@ def test_post_bad_input_gets_the_spec_error(
 def test_post_must_be_a_form(client, actors: Actors, catalogue: dict) -> None:
     key = partner()[1]
     response = client.post(
-        "/open311/v2/requests.json", '{"api_key": "%s"}' % key, content_type="application/json"
+        "/open311/v2/requests.json", f'{{"api_key": "{key}"}}', content_type="application/json"
     )
     assert response.status_code == 400
     xml = client.post("/open311/v2/requests.xml", "<a>", content_type="text/xml")
