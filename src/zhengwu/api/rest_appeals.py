@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field as F
 from ninja import Query, Router, Schema
 from ninja.responses import Status as Answer
+from pydantic import BeforeValidator
 
 from zhengwu.api import cursors, present
 from zhengwu.api.intake import Submission, submit
@@ -23,6 +26,19 @@ from zhengwu.audit.context import client_ip
 from zhengwu.dispatch.models import AppealType
 
 router = Router(tags=["appeals"])
+ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _iso_only(value: object) -> object:
+    # Pydantic would also read "0.5" as a Unix time; the document promises ISO 8601 only.
+    if value is not None and not (isinstance(value, str) and ISO_DATE.match(value)):
+        raise ValueError("expected an ISO 8601 date-time")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime | None, BeforeValidator(_iso_only)]
 
 
 class AppealFilters(Schema):
@@ -32,8 +48,8 @@ class AppealFilters(Schema):
     channel: Channel | None = None
     category_id: int | None = F(None, description="含下级分类")
     division_code: str | None = F(None, pattern=r"^\d{4,12}$", description="行政区划代码前缀")
-    received_after: dt.datetime | None = None
-    received_before: dt.datetime | None = None
+    received_after: IsoDateTime = None
+    received_before: IsoDateTime = None
     q: str = F("", max_length=50, description="标题或内容包含")
     cursor: str | None = F(None, max_length=200)
     limit: int = F(20, ge=1, le=100)

@@ -23,10 +23,17 @@ from zhengwu.dispatch.models import Category
 from zhengwu.org.access import organisations_visible_to
 from zhengwu.org.models import Division
 
+# Open to everyone, with or without a key: the document says so (an empty security option).
 router = Router(tags=["reference"], auth=optional)
+PUBLIC = {"security": [{"ApiAuth": []}, {}]}
 
 
-@router.get("/catalogue", response=responses(list[CategoryOut]), summary="派单目录（诉求分类）")
+@router.get(
+    "/catalogue",
+    response=responses(list[CategoryOut]),
+    summary="派单目录（诉求分类）",
+    openapi_extra=PUBLIC,
+)
 def catalogue(request: HttpRequest) -> list[dict]:
     categories = Category.objects.filter(is_active=True).select_related("lead_department")
     return [
@@ -49,6 +56,7 @@ def catalogue(request: HttpRequest) -> list[dict]:
     "/organisations",
     response=responses(list[OrganisationOut]),
     summary="组织机构（工作人员可见，与通讯录页面相同）",
+    openapi_extra=PUBLIC,
 )
 def organisations(request: HttpRequest) -> list[dict]:
     bodies = organisations_visible_to(request.auth.user).filter(is_active=True)
@@ -64,7 +72,9 @@ def organisations(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/divisions", response=responses(list[DivisionOut]), summary="行政区划")
+@router.get(
+    "/divisions", response=responses(list[DivisionOut]), summary="行政区划", openapi_extra=PUBLIC
+)
 def divisions(request: HttpRequest) -> list[dict]:
     rows = Division.objects.select_related("parent").order_by("code")
     return [
@@ -85,7 +95,12 @@ class PageQuery(Schema):
     limit: int = F(20, ge=1, le=100)
 
 
-@router.get("/published", response=responses(PublishedPage), summary="公开答复（问政墙）")
+@router.get(
+    "/published",
+    response=responses(PublishedPage),
+    summary="公开答复（问政墙）",
+    openapi_extra=PUBLIC,
+)
 def published(request: HttpRequest, params: Query[PageQuery]) -> dict:
     rows, next_cursor = cursors.page(
         queries.wall(params.q), "published_at", params.cursor, params.limit
@@ -104,7 +119,12 @@ def _approved_replies(appeal_ids: list[int]) -> dict[int, str]:
     return texts
 
 
-@router.get("/published/{number}", response=responses(PublishedOut), summary="公开答复详情")
+@router.get(
+    "/published/{number}",
+    response=responses(PublishedOut),
+    summary="公开答复详情",
+    openapi_extra=PUBLIC,
+)
 def published_one(request: HttpRequest, number: str) -> dict:
     appeal = queries.wall().filter(number=number.strip().upper()[:20]).first()
     if appeal is None:
