@@ -52,6 +52,4 @@ def test_every_operation_keeps_its_contract(case, auth_headers) -> None:
     caller = "partner" if case.path.startswith("/api/v1/webhooks") else "staff"
     # Schema-valid but meaningless input (an unknown category id, a made-up cursor) is rightly a
     # 400, so "valid data must be accepted" does not apply; every other check does.
-    case.call_and_validate(
-        headers=auth_headers[caller], excluded_checks=[positive_data_acceptance]
-    )
+    case.call_and_validate(headers=auth_headers[caller], excluded_checks=[positive_data_acceptance])
