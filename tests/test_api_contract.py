@@ -5,10 +5,13 @@ as documented), with a bounded number of examples so `make test` stays quick."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -31,7 +34,21 @@ def test_the_served_document_is_the_one_in_the_repository(client) -> None:
 
 
 @pytest.fixture
-def auth_headers(city: City, actors: Actors, settings) -> dict[str, dict[str, str]]:
+def _keep_connection() -> Iterator[None]:
+    """Schemathesis calls the real WSGI application, whose request signals close the database
+    connection, and with it the test's transaction; Django's own test client detaches them
+    the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def auth_headers(
+    city: City, actors: Actors, settings, _keep_connection: None
+) -> dict[str, dict[str, str]]:
     settings.API_TOKEN_RATE_LIMIT = settings.API_ANON_RATE_LIMIT = 100_000
     new_appeal(city)  # something to list and find
     return {
