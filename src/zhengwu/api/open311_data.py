@@ -376,7 +376,7 @@ def _external_id(params: dict) -> str:
 
 def _notice(appeal: Appeal) -> str:
     policy = policy_for(appeal.category, appeal.appeal_type, appeal.urgency)
-    return _("受理后转交承办单位，办理时限%(n)d%(unit)s。") % {
+    return _("受理后转交承办单位，办理时限%(n)d个%(unit)s。") % {
         "n": policy.completion_limit,
         "unit": policy.get_completion_unit_display(),
     }

@@ -42,10 +42,14 @@ def _fill(element: ET.Element, value: Any) -> None:
         element.text = _text(value)
 
 
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
 def to_xml(root: str, value: Any) -> bytes:
     element = ET.Element(root)
     _fill(element, value)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    # The spec's examples declare encoding="UTF-8" in double quotes; some parsers insist.
+    return XML_DECLARATION + ET.tostring(element, encoding="unicode").encode()
 
 
 def render(fmt: str, root: str, value: Any, status: int = 200) -> HttpResponse:
