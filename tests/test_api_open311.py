@@ -202,3 +202,15 @@ def test_discovery_and_unknown_paths(client, actors: Actors) -> None:
     assert client.get("/open311/v2/nothing.json").status_code == 404
     assert client.get("/open311/v2/services.csv").status_code == 404
     assert client.put("/open311/v2/requests.json").status_code == 405
+
+
+def test_open311_limits_rates_and_sizes(client, actors: Actors, catalogue: dict, settings) -> None:
+    settings.API_ANON_RATE_LIMIT = 2
+    codes = [client.get("/open311/v2/services.json").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get("/open311/v2/services.xml")["Retry-After"]
+    key = partner(rate_limit=1000)[1]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5000
+    big = _form(key, catalogue["lamp"].pk, description="很长的描述" * 2000)
+    response = client.post("/open311/v2/requests.json", big)
+    assert response.status_code == 413 and not Appeal.objects.exists()

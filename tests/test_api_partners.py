@@ -121,3 +121,17 @@ def test_concurrent_retries_make_one_appeal(actors: Actors) -> None:
     codes = _submit_concurrently(raw, 6)
     assert sorted(codes) == [200] * 5 + [201]
     assert Appeal.objects.count() == 1 and PartnerSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_partner_has_the_documented_key(settings, capsys) -> None:
+    from zhengwu.api.management.commands.load_demo_partner import DEMO_KEY
+
+    settings.DEBUG = True
+    call_command("load_demo_partner")
+    call_command("load_demo_partner")  # twice changes nothing
+    assert caller_for_key(DEMO_KEY).partner.slug == "dahe"
+    assert ApiKey.objects.count() == 1 and DEMO_KEY in capsys.readouterr().out
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="DEBUG only"):
+        call_command("load_demo_partner")

@@ -3,6 +3,7 @@ failing receiver is retried with backoff and every attempt is logged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Iterator
@@ -218,3 +219,27 @@ def test_the_centre_hears_of_every_new_appeal(
         appeal = new_appeal(city)
     body = json.loads(receiver.received[0]["body"])
     assert body["event"] == "appeal.submitted" and body["appeal"]["number"] == appeal.number
+
+
+@pytest.mark.django_db
+def test_the_periodic_checks_resend_lost_deliveries(
+    receiver: Receiver,
+    city: City,
+    actors: Actors,
+    time_machine,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from django.core.management import call_command
+
+    registered, key = partner()
+    do_subscribe_webhook(registered, receiver.url, ["appeal.status_changed"])
+    number = KeyClient(key).post("/api/v1/appeals", APPEAL).json()["number"]
+    # The test transaction never commits, so this delivery's task is never enqueued: "lost".
+    KeyClient(token_for(actors.dispatcher)).post(f"/api/v1/appeals/{number}/accept")
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.attempts == 0 and receiver.received == []
+    time_machine.move_to(delivery.next_attempt_at + dt.timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic_checks")
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and len(receiver.received) == 1
