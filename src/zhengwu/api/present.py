@@ -49,7 +49,8 @@ def summary(caller: Caller, appeal: Appeal) -> dict:
 
 
 def _contact(caller: Caller, appeal: Appeal) -> dict:
-    if access.can_see_contact(caller.user, appeal):
+    # A partner program holds no role, so it never sees contacts (and needs no query to know).
+    if caller.partner is None and access.can_see_contact(caller.user, appeal):
         return {
             "contact_name": appeal.contact_name,
             "contact_phone": appeal.contact_phone,
