@@ -24,6 +24,7 @@ from zhengwu.api.models import (
     WebhookSubscription,
 )
 from zhengwu.api.targets import check_webhook_url
+from zhengwu.api.webhooks import forget_subscribers
 from zhengwu.appeals.models import Channel
 from zhengwu.audit.record import record
 from zhengwu.audit.registry import register
@@ -125,6 +126,7 @@ def do_update_partner(partner: Partner, *, acting_user: Any = None, **changes: A
     )
     partner.full_clean()
     partner.save()
+    forget_subscribers()
     _audit("partner_updated", acting_user, partner, slug=partner.slug, changes=sorted(changes))
     return partner
 
@@ -219,6 +221,7 @@ def do_subscribe_webhook(
     )
     subscription.full_clean()
     subscription.save()
+    forget_subscribers()
     _audit("webhook_subscribed", acting_user, subscription, partner=partner.slug, url=url)
     return subscription, subscription.secret
 
@@ -228,6 +231,7 @@ def do_remove_webhook(subscription: WebhookSubscription, *, acting_user: Any = N
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     subscription.is_active = False
     subscription.save(update_fields=["is_active"])
+    forget_subscribers()
     _audit("webhook_removed", acting_user, subscription, partner=subscription.partner.slug)
 
 

@@ -77,10 +77,9 @@ def check_rate(caller: Caller, ip: str | None) -> None:
     bucket, limit = _bucket(caller, ip)
     now = time.time()
     key = f"api:rate:{bucket}:{int(now) // WINDOW_SECONDS}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 10)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        count = 1
+        count = cache.incr(key)  # one round trip for every call but the window's first
+    except ValueError:
+        count = 1 if cache.add(key, 1, timeout=WINDOW_SECONDS + 10) else cache.incr(key)
     if count > limit:
         raise RateLimited(WINDOW_SECONDS - int(now) % WINDOW_SECONDS)

@@ -8,8 +8,10 @@ Hooked to AppealEvent creation, so every use case of the hub is covered without 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import partial
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -35,17 +37,52 @@ def _event_of(event: AppealEvent) -> str | None:
     return None  # notes, urges, opinions: not a change of status
 
 
-def _subscriptions(name: str, appeal: Appeal) -> list[WebhookSubscription]:
-    """Subscribers to this event: the partner that submitted the appeal, and the centre's own
-    systems that watch everything. The table is small (one row per partner URL)."""
-    subscriptions = [
-        s
-        for s in WebhookSubscription.objects.filter(
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    partner_id: int
+    partner_slug: str
+    events: tuple[str, ...]
+    watches_all: bool
+
+
+# Every status change of every appeal asks who subscribes, inside the change's transaction;
+# the answer is cached (in Redis in production, so all servers share it) and dropped whenever
+# a subscription or partner changes (see `forget_subscribers`).
+SUBSCRIBERS_KEY = "api:webhook-subscribers"
+SUBSCRIBERS_TTL = 60  # bounds the rare race of a read overtaking the invalidation
+
+
+def _subscribers() -> list[Subscriber]:
+    cached = cache.get(SUBSCRIBERS_KEY)
+    if cached is None:
+        rows = WebhookSubscription.objects.filter(
             is_active=True, partner__is_active=True
         ).select_related("partner")
-        if name in s.events
-    ]
-    if not subscriptions:
+        cached = [
+            Subscriber(
+                s.pk,
+                s.partner_id,
+                s.partner.slug,
+                tuple(s.events),
+                s.partner.may(Operation.WATCH_ALL),
+            )
+            for s in rows
+        ]
+        cache.set(SUBSCRIBERS_KEY, cached, SUBSCRIBERS_TTL)
+    return cached
+
+
+def forget_subscribers() -> None:
+    """Call inside the transaction that changes subscriptions or partners."""
+    transaction.on_commit(lambda: cache.delete(SUBSCRIBERS_KEY), robust=True)
+
+
+def _subscriptions(name: str, appeal: Appeal) -> list[Subscriber]:
+    """Subscribers to this event: the partner that submitted the appeal, and the centre's own
+    systems that watch everything."""
+    subscribers = [s for s in _subscribers() if name in s.events]
+    if not subscribers:
         return []
     owner = None
     if name == Event.STATUS_CHANGED:
@@ -54,13 +91,13 @@ def _subscriptions(name: str, appeal: Appeal) -> list[WebhookSubscription]:
             .values_list("partner_id", flat=True)
             .first()
         )
-    return [s for s in subscriptions if s.partner_id == owner or s.partner.may(Operation.WATCH_ALL)]
+    return [s for s in subscribers if s.partner_id == owner or s.watches_all]
 
 
-def payload(name: str, event: AppealEvent, subscription: WebhookSubscription) -> str:
+def payload(name: str, event: AppealEvent, subscriber: Subscriber) -> str:
     appeal = event.appeal
     external_id = ""
-    if appeal.external_id.startswith(f"{subscription.partner.slug}:"):
+    if appeal.external_id.startswith(f"{subscriber.partner_slug}:"):
         external_id = appeal.external_id.split(":", 1)[1]
     body = {
         "event": name,
@@ -89,12 +126,12 @@ def on_appeal_event(
     name = _event_of(instance) if created and not raw else None
     if name is None:
         return
-    for subscription in _subscriptions(name, instance.appeal):
+    for subscriber in _subscriptions(name, instance.appeal):
         delivery = WebhookDelivery.objects.create(
-            subscription=subscription,
+            subscription_id=subscriber.id,
             event=name,
             appeal=instance.appeal,
-            body=payload(name, instance, subscription),
+            body=payload(name, instance, subscriber),
             next_attempt_at=timezone.now(),
         )
         transaction.on_commit(partial(_enqueue, delivery.pk), robust=True)
