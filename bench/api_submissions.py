@@ -93,6 +93,39 @@ def wrk(key: str, url: str, connections: int, seconds: int) -> str:
         os.unlink(script.name)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def backends(database_url: str) -> list[int]:
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "select pid from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def parse(output: str) -> dict[str, str]:
     found = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", output)}
     for pct in ("50", "75", "90", "99"):
@@ -155,9 +188,12 @@ def main() -> None:
         if server.poll() is not None:
             sys.exit(f"gunicorn could not start on port {port}")
         wrk(key, base, args.connections, 5)  # warm-up: connections, caches, JIT-free Python
+        processes = {"app": children(server.pid), "db": backends(args.database_url)}
+        cpu_before = {k: cpu_seconds(v) for k, v in processes.items()}
         load_before = os.getloadavg()
         output = wrk(key, base, args.connections, args.duration)
         load_after = os.getloadavg()
+        cpu = {k: cpu_seconds(v) - cpu_before[k] for k, v in processes.items()}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -165,6 +201,12 @@ def main() -> None:
     with psycopg.connect(args.database_url) as connection:
         appeals = connection.execute("select count(*) from appeals_appeal").fetchone()[0]
     print(output)
+    done = max(int(result["total"]), 1)
+    app_ms, db_ms = cpu["app"] / done * 1000, cpu["db"] / done * 1000
+    print(
+        f"CPU per submission: app {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms → on 2 idle cores "
+        f"at most ~{2000 / (app_ms + db_ms):.0f} submissions/s (load tool not counted)"
+    )
     print(
         f"submissions/s {result['rps']}  p50 {result['p50']}  p90 {result['p90']}  "
         f"p99 {result['p99']}  non-2xx {result['non2xx']}  of {result['total']}  "

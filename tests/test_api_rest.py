@@ -76,12 +76,15 @@ def test_it_refuses_bad_fields_with_the_field_named(
     assert not Appeal.objects.exists()
 
 
-def test_it_refuses_malformed_json(dahe: KeyClient) -> None:
-    response = dahe.client.post(
-        f"{BASE}/appeals", "{not json", content_type="application/json", **dahe.headers
-    )
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", "application/json"), ("<appeal/>", "text/xml"), ("[1, 2]", "application/json")],
+)
+def test_it_refuses_malformed_bodies(dahe: KeyClient, body: str, content_type: str) -> None:
+    response = dahe.client.post(f"{BASE}/appeals", body, content_type=content_type, **dahe.headers)
     assert response.status_code == 400
-    assert response.json()["errors"][0]["code"] == "bad_request"
+    assert response.json()["errors"][0]["code"] in {"bad_request", "missing"}
+    assert not Appeal.objects.exists()
 
 
 def test_it_refuses_an_oversized_body(dahe: KeyClient, settings) -> None:
