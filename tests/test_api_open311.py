@@ -176,6 +176,8 @@ def test_get_bad_filters_are_400(client, actors: Actors) -> None:
         {"start_date": "2026-01-01T00:00:00+08:00", "end_date": "2026-06-01T00:00:00+08:00"},
         {"status": "pending"},
         {"service_request_id": "1;DROP"},
+        {"start_date": "9999-12-31T00:00:00+08:00"},
+        {"end_date": "0001-01-01T00:00:00+00:00"},
     ):
         response = client.get("/open311/v2/requests.json", params)
         assert response.status_code == 400, params
@@ -201,6 +203,8 @@ def test_discovery_and_unknown_paths(client, actors: Actors) -> None:
     assert client.get("/open311/v2/discovery.xml").content.startswith(b"<?xml")
     assert client.get("/open311/v2/nothing.json").status_code == 404
     assert client.get("/open311/v2/services.csv").status_code == 404
+    assert client.get("/open311/v2/services/99999999999999999999999.json").status_code == 404
+    assert client.get("/open311/v2/requests/ZW99999999999999.xml").status_code == 404
     assert client.put("/open311/v2/requests.json").status_code == 405
 
 

@@ -227,8 +227,11 @@ def _filter(appeals: QuerySet[Appeal], params: dict) -> QuerySet[Appeal]:
     if codes:
         appeals = appeals.filter(category__in=[int(c) for c in codes])
     start, end = _date(params, "start_date"), _date(params, "end_date")
-    end = end or (start + MAX_SPAN if start else timezone.now())
-    start = start or end - MAX_SPAN
+    try:
+        end = end or (start + MAX_SPAN if start else timezone.now())
+        start = start or end - MAX_SPAN
+    except OverflowError as exc:  # year 1 or 9999: no 90-day window fits
+        raise ValidationError(_("start_date 或 end_date 超出范围。")) from exc
     if end < start or end - start > MAX_SPAN:
         raise ValidationError(_("start_date 与 end_date 须有序且相隔不超过90天。"))
     appeals = appeals.filter(received_at__gte=start, received_at__lte=end)
