@@ -206,6 +206,14 @@ def test_webhook_rules(settings, city: City, actors: Actors) -> None:
         do_subscribe_webhook(registered, "https://example.org/h", ["appeal.submitted"])
     reader = KeyClient(partner("reader", operations=[Operation.READ])[1])
     assert reader.get("/api/v1/webhooks").status_code == 403
+    # Another partner's subscription is as missing as one that never existed.
+    mine, _secret = do_subscribe_webhook(
+        registered, "https://example.org/h", ["appeal.status_changed"]
+    )
+    other = KeyClient(partner("other")[1])
+    assert other.get(f"/api/v1/webhooks/{mine.pk}/deliveries").status_code == 404
+    assert other.delete(f"/api/v1/webhooks/{mine.pk}").status_code == 404
+    assert client.get(f"/api/v1/webhooks/{mine.pk}/deliveries").status_code == 200
 
 
 @pytest.mark.django_db
