@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "zhengwu.notifications",
     "zhengwu.dispatch",
     "zhengwu.appeals",
+    "zhengwu.reports",
     "zhengwu.api",
     "zhengwu.web",
 ]
@@ -82,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhengwu.org.context_processors.capabilities",
+                "zhengwu.web.context_processors.capabilities",
             ],
         },
     },

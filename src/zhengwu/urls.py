@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("zhengwu.org.urls_accounts")),
     path("org/", include("zhengwu.org.urls")),
     path("", include("zhengwu.appeals.urls")),
+    path("", include("zhengwu.reports.urls")),
     path("", include("zhengwu.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,17 +49,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
+def _failed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "report_call", None)
+    return report is not None and report.failed
+
+
+def _screenshot(request: pytest.FixtureRequest, page: Page, suffix: str = "") -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.nodeid + suffix)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if _failed(request):
+        _screenshot(request, page)
     context.close()
 
 
@@ -71,3 +79,27 @@ def phone_page(browser: Browser) -> Iterator[Page]:
     )
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def browse(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Several people at once: `browse("dispatcher")` opens a page in a browser context of its
+    own (its own cookies and session); `phone=True` gives it a phone-sized viewport. A failing
+    test leaves one screenshot per person in test-artifacts/."""
+    opened: list[tuple[str, BrowserContext, Page]] = []
+
+    def open_page(name: str, *, phone: bool = False) -> Page:
+        size = {"width": 375, "height": 740} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(
+            locale="zh-CN", viewport=size, is_mobile=phone, has_touch=phone
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        opened.append((name, context, page))
+        return page
+
+    yield open_page
+    for name, context, page in opened:
+        if _failed(request):
+            _screenshot(request, page, f"-{name}")
+        context.close()

@@ -391,7 +391,11 @@ def _route(
         kind=kind,
         public_note=public,
         internal_note=route.note,
-        data={"lead": route.lead.pk, "co": [o.pk for o in route.co_handlers]},
+        data={
+            "lead": route.lead.pk,
+            "co": [o.pk for o in route.co_handlers],
+            "previous_lead": appeal.lead_department_id,
+        },
     )
     appeal.lead_department, appeal.dispatched_at = route.lead, now
     appeal.response_due, appeal.deadline, appeal.paused_at = (
@@ -739,15 +743,31 @@ def do_submit_reply(
     return reply
 
 
+def _closing_facts(appeal: Appeal, reply: Reply, calendar: WorkCalendar, now: dt.datetime) -> dict:
+    """What the reports need about a close, fixed at the moment it happens (metrics.md)."""
+    started = appeal.dispatched_at or appeal.received_at
+    return {
+        "organisation": reply.organisation_id,
+        "deadline": appeal.deadline.isoformat() if appeal.deadline else None,
+        "on_time": appeal.deadline is None or now <= appeal.deadline,
+        "handling_days": round(deadlines.working_days_between(calendar, started, now), 3),
+    }
+
+
 def _close(appeal: Appeal, reply: Reply, user: Any, kind: str) -> None:
     """Approve and publish: the citizen (and everyone merged into this appeal) gets the reply."""
-    now = _now()
+    now, calendar = _now(), get_calendar()
     transition(
-        appeal, Status.CLOSED, actor=user, kind=kind, public_note=_("答复已审核通过，诉求办结。")
+        appeal,
+        Status.CLOSED,
+        actor=user,
+        kind=kind,
+        public_note=_("答复已审核通过，诉求办结。"),
+        data=_closing_facts(appeal, reply, calendar, now),
     )
     appeal.closed_at, appeal.outcome = now, reply.outcome
     appeal.published_at = None if appeal.is_confidential else now
-    expires = deadlines.extend(get_calendar(), now, EVALUATION_WINDOW_WORKING_DAYS)
+    expires = deadlines.extend(calendar, now, EVALUATION_WINDOW_WORKING_DAYS)
     for target in [appeal, *appeal.merged_appeals.all()]:
         token = numbers.new_token()
         target.evaluation_token_hash = numbers.digest(target.number, token)

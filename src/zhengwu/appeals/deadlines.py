@@ -65,6 +65,13 @@ def paused_working_days(calendar: WorkCalendar, since: dt.datetime, until: dt.da
         raise calendar_error(exc) from exc
 
 
+def working_days_between(calendar: WorkCalendar, start: dt.datetime, end: dt.datetime) -> float:
+    try:
+        return workdays.working_days_between(calendar, start, end)
+    except workdays.CalendarYearUnknown as exc:
+        raise calendar_error(exc) from exc
+
+
 def near_threshold(calendar: WorkCalendar, now: dt.datetime) -> dt.datetime:
     """Deadlines up to this instant are "即将超期": within one working day from now."""
     try:

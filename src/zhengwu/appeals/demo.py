@@ -201,10 +201,25 @@ def _ensure_handler(lead_name: str) -> None:
         )
 
 
+# Bodies that handle most of a city's appeals get a demo handler, so the demo history reaches them.
+BUSY_BODIES = [
+    "市住房保障和房地产管理局",
+    "市交通运输局",
+    "市教育局",
+    "市人力资源和社会保障局",
+    "市卫生健康委员会",
+    "市市场监督管理局",
+    "郑州水务集团有限公司",
+    "国网郑州供电公司",
+]
+
+
 @transaction.atomic
 def load_demo_hub() -> int:
     load_mailboxes()
     load_templates()
+    for name in BUSY_BODIES:
+        _ensure_handler(name)
     created = 0
     for sample in SAMPLES:
         if Appeal.objects.filter(channel=Channel.PORTAL, external_id=f"demo-{sample.key}").exists():

@@ -175,7 +175,10 @@ class HotlineForm(AppealForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appeal_type"].widget = forms.Select(choices=AppealType.choices)
+        # No preselected type: a default would be recorded whenever the agent forgets it.
+        choices = [("", _("请选择")), *AppealType.choices]
+        self.fields["appeal_type"].choices = choices
+        self.fields["appeal_type"].widget = forms.Select(choices=choices)
         self.fields["contact_phone"].widget.attrs["autofocus"] = True
 
 

@@ -220,6 +220,9 @@ class Appeal(models.Model):
             ),
             models.Index(fields=["citizen", "received_at"], name="appeal_citizen"),
             models.Index(fields=["published_at"], name="appeal_published"),
+            # Rollups count each day's intake and acceptance (reports.rollups).
+            models.Index(fields=["received_at"], name="appeal_received"),
+            models.Index(fields=["accepted_at"], name="appeal_accepted"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -281,6 +284,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("承办")
         indexes = [
             models.Index(fields=["organisation", "ended_at", "state"], name="assignment_queue"),
+            models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
+            models.Index(fields=["returned_at"], name="assignment_returned"),
+            models.Index(fields=["signed_at"], name="assignment_signed"),
         ]
 
     def __str__(self) -> str:
@@ -317,7 +323,10 @@ class AppealEvent(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_timeline")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_timeline"),
+            models.Index(fields=["created_at", "kind"], name="event_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.kind}"
@@ -326,6 +335,10 @@ class AppealEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("appeal events are append-only")
         super().save(*args, **kwargs)
+
+    def get_to_status_display(self) -> str:
+        """The status this event moved the appeal to, in words (待受理, not "received")."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
     @classmethod
     def append(cls, appeal: Appeal, *, kind: str, actor: Any = None, **fields: Any) -> AppealEvent:
@@ -358,6 +371,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["submitted_at"], name="reply_submitted")]
         verbose_name = _("答复")
         verbose_name_plural = _("答复")
 
@@ -457,6 +471,7 @@ class Urge(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="urge_created")]
         verbose_name = _("催办")
         verbose_name_plural = _("催办")
         constraints = [
@@ -501,7 +516,10 @@ class Supervision(models.Model):
         ordering = ["-issued_at"]
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
-        indexes = [models.Index(fields=["organisation", "state"], name="supervision_queue")]
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="supervision_queue"),
+            models.Index(fields=["issued_at"], name="supervision_issued"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.get_level_display()}"
@@ -529,6 +547,7 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="evaluation_created")]
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
 

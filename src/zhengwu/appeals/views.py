@@ -20,6 +20,7 @@ from zhengwu.appeals import access, actions, queries
 from zhengwu.appeals import forms as f
 from zhengwu.appeals.deadlines import deadline_state, near_threshold
 from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
+from zhengwu.appeals.workflow import ConflictError
 from zhengwu.dispatch.models import AppealType
 from zhengwu.org.access import require_staff
 from zhengwu.org.calendar import get_calendar
@@ -299,6 +300,13 @@ ACTION_LABELS = {
 }
 
 
+def _action_label(name: str, appeal: Appeal) -> str:
+    """改派 rather than 派单 once a body has had the appeal (after a return, for instance)."""
+    if name == "dispatch" and appeal.dispatched_at:
+        return _("改派")
+    return ACTION_LABELS[name]
+
+
 def _action_form(name: str, appeal: Appeal, user: Any, data: Any = None, files: Any = None) -> Any:
     action = ACTIONS[name]
     if action.form is f.ReplyForm:
@@ -321,7 +329,7 @@ def _render_detail(
     action_forms = [
         (
             name,
-            ACTION_LABELS[name],
+            _action_label(name, appeal),
             bound[1] if bound and bound[0] == name else _action_form(name, appeal, request.user),
         )
         for name in ACTIONS
@@ -367,12 +375,22 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("您无权执行此操作。"))
             return redirect("appeals:detail", pk=appeal.pk)
+        except ConflictError:
+            # The page below shows the appeal as it is now, so no need to ask for a refresh.
+            form.add_error(None, _("该诉求刚刚已被他人处理，页面已更新为最新状态，请核对。"))
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
             messages.success(request, action.done)
             return redirect("appeals:detail", pk=appeal.pk)
     appeal.refresh_from_db()
+    if name not in access.available_actions(request.user, appeal):
+        # Someone else moved the appeal on and this action is gone from the page, and with it
+        # the form that would show the error: say it above the page instead.
+        gone = _("您现在不能对该诉求执行此操作（可能已被他人处理）。")
+        for error in form.non_field_errors() or [gone]:
+            messages.error(request, error)
+        return redirect("appeals:detail", pk=appeal.pk)
     return _render_detail(request, appeal, (name, form), status=400)
 
 

@@ -150,6 +150,7 @@ ACCOUNTS = [
     DemoAccount("intake", "受理员王敏", CENTRE, Role.INTAKE_AGENT),
     DemoAccount("dispatcher", "派单员李强", CENTRE, Role.DISPATCHER),
     DemoAccount("supervisor", "督办员赵磊", CENTRE, Role.SUPERVISOR),
+    DemoAccount("supervisor2", "督办员钱芳", CENTRE, Role.SUPERVISOR),
     DemoAccount("handler_a", "承办人陈静", "市城市管理局", Role.HANDLER),
     DemoAccount("handler_b", "承办人刘洋", "市生态环境局", Role.HANDLER),
     DemoAccount("handler_jinshui", "承办人孙悦", "金水区人民政府", Role.HANDLER),

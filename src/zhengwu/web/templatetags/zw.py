@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from zhengwu.lib import masking
+from zhengwu.reports.exports import fmt as format_cell
 
 register = template.Library()
 
@@ -39,3 +40,14 @@ def deadline_badge(state: str) -> str:
         return ""
     label, css = BADGES[state]
     return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.filter
+def fmt(value: object, kind: str) -> str:
+    """A report cell as text (rates as percentages, empty rates as "—")."""
+    return format_cell(value, kind)
+
+
+@register.filter
+def cells(row: list, columns: list) -> list[tuple[object, str]]:
+    return [(value, column["format"]) for value, column in zip(row, columns, strict=False)]
