@@ -227,3 +227,31 @@ def test_reference_data_is_readable(client, city: City, actors: Actors) -> None:
     staff = KeyClient(token_for(actors.handler_a)).get(f"{BASE}/organisations").json()
     assert city.dept_b.name in {o["name"] for o in staff}
     assert client.get(f"{BASE}/published").json() == {"items": [], "next_cursor": None}
+
+
+def test_published_reports_are_readable_and_drafts_are_not(client, actors: Actors) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhengwu.reports.models import Report
+
+    common = {"kind": "intake", "period_type": "week", "generated_at": timezone.now()}
+    published = Report.objects.create(
+        **common,
+        start=dt.date(2026, 11, 16),
+        end=dt.date(2026, 11, 22),
+        title="受理办理周报",
+        state="published",
+        snapshot={"totals": {"received": 3}},
+        published_at=timezone.now(),
+    )
+    draft = Report.objects.create(
+        **common, start=dt.date(2026, 11, 23), end=dt.date(2026, 11, 29), title="草稿"
+    )
+    listed = client.get(f"{BASE}/reports").json()
+    assert [r["id"] for r in listed] == [published.pk]
+    assert client.get(f"{BASE}/reports/{published.pk}").json()["snapshot"] == {
+        "totals": {"received": 3}
+    }
+    assert client.get(f"{BASE}/reports/{draft.pk}").status_code == 404

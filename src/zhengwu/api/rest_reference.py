@@ -16,12 +16,15 @@ from zhengwu.api.schemas import (
     OrganisationOut,
     PublishedOut,
     PublishedPage,
+    ReportOut,
+    ReportSummary,
 )
 from zhengwu.appeals import queries
 from zhengwu.appeals.models import Reply
 from zhengwu.dispatch.models import Category
 from zhengwu.org.access import organisations_visible_to
 from zhengwu.org.models import Division
+from zhengwu.reports.models import Report
 
 # Open to everyone, with or without a key: the document says so (an empty security option).
 router = Router(tags=["reference"], auth=optional)
@@ -131,3 +134,44 @@ def published_one(request: HttpRequest, number: str) -> dict:
         raise Http404
     reply = queries.published_reply(appeal)
     return present.published(appeal, reply.text if reply else "")
+
+
+def _report(report: Report) -> dict:
+    return {
+        "id": report.pk,
+        "kind": report.kind,
+        "period_type": report.period_type,
+        "start": report.start,
+        "end": report.end,
+        "title": report.title,
+        "published_at": report.published_at,
+    }
+
+
+def _published_reports():
+    # The same reports as the public page (/reports/): published ones only, frozen.
+    return Report.objects.filter(state=Report.State.PUBLISHED)
+
+
+@router.get(
+    "/reports",
+    response=responses(list[ReportSummary]),
+    summary="已发布的通报（周报、月报等）",
+    openapi_extra=PUBLIC,
+)
+def reports(request: HttpRequest) -> list[dict]:
+    rows = _published_reports().defer("snapshot").order_by("-start", "kind")[:200]
+    return [_report(r) for r in rows]
+
+
+@router.get(
+    "/reports/{report_id}",
+    response=responses(ReportOut),
+    summary="已发布通报的内容",
+    openapi_extra=PUBLIC,
+)
+def report(request: HttpRequest, report_id: int) -> dict:
+    found = _published_reports().filter(pk=report_id).first()
+    if found is None:
+        raise Http404
+    return {**_report(found), "snapshot": found.snapshot}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -224,6 +225,20 @@ class PublishedOut(Schema):
 class PublishedPage(Schema):
     items: list[PublishedOut]
     next_cursor: str | None
+
+
+class ReportSummary(Schema):
+    id: int
+    kind: str
+    period_type: str
+    start: dt.date
+    end: dt.date
+    title: str
+    published_at: dt.datetime | None
+
+
+class ReportOut(ReportSummary):
+    snapshot: dict[str, Any] = Field(..., description="发布时冻结的报告内容（与公开页面相同）")
 
 
 class WebhookIn(Schema):
