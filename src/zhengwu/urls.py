@@ -11,5 +11,6 @@ urlpatterns = [
     path("org/", include("zhengwu.org.urls")),
     path("", include("zhengwu.appeals.urls")),
     path("", include("zhengwu.reports.urls")),
+    path("", include("zhengwu.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -27,3 +28,5 @@ class Command(BaseCommand):
         history = load_history()
         self.stdout.write(f"历史诉求：新增 {history} 件。")
         self.stdout.write(f"上周通报：新发布 {publish_last_week()} 份。")
+        if settings.DEBUG:  # the demo partner's key is public (docs/integration.md)
+            call_command("load_demo_partner", stdout=self.stdout)
