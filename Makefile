@@ -12,7 +12,7 @@ export ZHENGWU_VAR_DIR ?= $(CURDIR)/var
 PROD_ENV = DEBUG=0 ALLOWED_HOSTS=zhengwu.example.gov.cn \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-.PHONY: demo test lint test-sqlite test-postgres serve clean
+.PHONY: demo test lint test-sqlite test-postgres serve clean openapi bench-api
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,14 @@ test-postgres: $(VENV)/.installed-test
 	else \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL) is unreachable: skipped (set TEST_POSTGRES_URL)"; \
 	fi
+
+# The REST API's OpenAPI document, kept in the repository (a test fails when it is stale).
+openapi: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py export_openapi
+
+# Partner submissions per second under gunicorn + PostgreSQL (see docs/performance.md).
+bench-api: $(VENV)/.installed-test
+	$(BIN)/python -m bench.api_submissions
 
 clean:
 	rm -rf $(VENV) var .ruff_cache

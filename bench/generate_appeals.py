@@ -305,6 +305,9 @@ class Clockwork:
     def add_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
         return self.workdays.add_working_hours(self.calendar, start, hours).astimezone(TZ)
 
+    def working_days(self, since: dt.datetime, until: dt.datetime) -> float:
+        return self.workdays.working_days_between(self.calendar, since, until)
+
     def paused_days(self, since: dt.datetime, until: dt.datetime) -> int:
         elapsed = self.workdays.working_days_between(self.calendar, since, until)
         return max(0, -int(-round(elapsed, 6) // 1))
@@ -758,7 +761,18 @@ class Generator:
         c.published_at = None if c.is_confidential else at
         c.evaluation_token_hash = DUMMY_HASH
         c.evaluation_expires_at = self.clock.add_days(at, 10)
-        self.move(c, at, kind, "closed", user, public="答复已审核通过，诉求办结。")
+        # The facts the platform records on a close (appeals.actions._closing_facts).
+        facts = {
+            "organisation": c.lead,
+            "deadline": c.deadline.isoformat() if c.deadline else None,
+            "on_time": c.deadline is None or at <= c.deadline,
+            "handling_days": round(
+                self.clock.working_days(c.dispatched_at or c.received_at, at), 3
+            ),
+        }
+        self.move(
+            c, at, kind, "closed", user, public="答复已审核通过，诉求办结。", data=json.dumps(facts)
+        )
 
     def flag(self, c: Case, at: dt.datetime) -> None:
         c.is_malicious = True
@@ -774,6 +788,7 @@ class Generator:
             self.record(c, "appeals_assignment", self.assignment(c, at, rnd, org, role))
             for org, role in [(rnd.lead, "lead"), *((o, "co") for o in rnd.co)]
         ]
+        previous_lead = c.lead
         c.lead, c.dispatched_at, c.paused_at = rnd.lead, at, None
         c.response_due, c.deadline = limits.response_due, limits.deadline
         if rnd.kind == "reopened":
@@ -783,7 +798,7 @@ class Generator:
         public = "已转交{}办理{}，办理期限至{:%Y-%m-%d}。".format(
             self.city.names[rnd.lead], f"（协办：{names}）" if names else "", limits.deadline
         )
-        data = json.dumps({"lead": rnd.lead, "co": list(rnd.co)})
+        data = json.dumps({"lead": rnd.lead, "co": list(rnd.co), "previous_lead": previous_lead})
         self.move(c, at, rnd.kind, "dispatched", user, public=public, data=data)
 
     def assignment(self, c: Case, at: dt.datetime, rnd: Round, org: int, role: str) -> list:
@@ -1233,7 +1248,7 @@ def prepare(args: argparse.Namespace) -> None:
     from zhengwu.appeals.models import Appeal
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-history", stdout=io.StringIO())
     existing = Appeal.objects.count()
     if existing > 100:
         raise SystemExit(

@@ -106,7 +106,8 @@ def test_the_command_reports_what_it_did(city: City, actors: Actors, capsys) -> 
     assert "overdue_urges=0" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded")
 def test_two_workers_at_once_urge_each_appeal_once(city: City, actors: Actors) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL row locks (SQLite serialises them)")
@@ -132,7 +133,8 @@ def test_two_workers_at_once_urge_each_appeal_once(city: City, actors: Actors) -
     assert Urge.objects.filter(kind="overdue").count() == len(appeals)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded")
 def test_two_dispatchers_at_once_one_wins(city: City, actors: Actors) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL row locks (SQLite serialises them)")

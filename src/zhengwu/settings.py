@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "zhengwu.dispatch",
     "zhengwu.appeals",
     "zhengwu.reports",
+    "zhengwu.api",
     "zhengwu.web",
 ]
 
@@ -213,6 +214,14 @@ SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【政务服务】")
 # Public address of the platform, for links in SMS and e-mail (evaluation links, tracking).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Open interfaces (REST API and Open311, see docs/integration.md). Requests per minute without a
+# key, per client address; partners have their own limit, staff tokens API_TOKEN_RATE_LIMIT.
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "zhengzhou.gov.cn")
+API_ANON_RATE_LIMIT = int(os.environ.get("API_ANON_RATE_LIMIT", "300"))
+API_TOKEN_RATE_LIMIT = int(os.environ.get("API_TOKEN_RATE_LIMIT", "600"))
+# Webhooks to loopback and private addresses are refused unless allowed (development, tests).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", DEBUG)
 
 # Security. Production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects; a TLS-terminating
 # proxy in front sets X-Forwarded-Proto, trusted only when SECURE_PROXY_SSL_HEADER is enabled.

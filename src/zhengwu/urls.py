@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("zhengwu.appeals.urls")),
     path("", include("zhengwu.reports.urls")),
     path("work/dispatch/", include("zhengwu.dispatch.urls")),
+    path("", include("zhengwu.api.urls")),
     path("admin/", admin.site.urls),
 ]

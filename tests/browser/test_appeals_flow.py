@@ -6,11 +6,8 @@ an outsider. Steps are real clicks and typing, found by labels, roles and button
 database is read only for what no page shows (one current lead assignment, the evaluation link
 in the SMS outbox) and to set up appeals a test is not about.
 
-Transactional tests flush every table when they end, also the rows data migrations install
-(default time limits, rejection reasons). `serialized_rollback` cannot bring them back here: while
-Playwright's event loop runs, Django keeps connections per async context, and the test may get a
-connection object without the serialized copy, so restoring silently does nothing. `_seeded`
-re-runs the migrations' own idempotent functions instead.
+Transactional tests flush every table when they end, also the rows data migrations install;
+the `seeded` fixture (tests/conftest.py) puts them back.
 """
 
 from __future__ import annotations
@@ -18,11 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from PIL import Image
@@ -44,24 +39,15 @@ from zhengwu.dispatch.models import AppealType
 from zhengwu.notifications.models import Message
 from zhengwu.org.models import Role, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded"),
+]
 
 Browse = Callable[..., Page]
 DEPT_A, DEPT_B = "市城市管理局", "市生态环境局"
 TEMPLATE_TEXT = "您好！您反映的问题已收悉。经现场核查，我局已安排清运并加强巡查，感谢您的监督。"
-
-
-# (data migration, its forward function)
-SEEDS = [
-    ("zhengwu.appeals.migrations.0002_rejection_reasons", "add"),
-    ("zhengwu.dispatch.migrations.0002_default_time_limits", "install"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _seeded(transactional_db: None) -> None:
-    for module, forward in SEEDS:
-        getattr(import_module(module), forward)(django_apps, None)
 
 
 @dataclass
@@ -475,7 +461,7 @@ def test_the_whole_loop_with_extension_urging_supervision_reopen_and_evaluation(
 def test_an_agent_refuses_an_appeal_and_the_citizen_is_told_where_to_go_instead(
     browse: Browse, live_server, hub: Hub
 ) -> None:
-    """The reasons come from a data migration (see `_seeded`)."""
+    """The reasons come from a data migration (see the `seeded` fixture)."""
     base = live_server.url
     appeal, code = appeal_from_portal("要求重新处理多年前的信访件", "13900002222")
     agent = staff(browse, base, "intake")

@@ -10,7 +10,8 @@ from zhengwu.reports.rollups import refresh
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded"),
 ]
 
 

@@ -240,7 +240,12 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
         submitter_ip=ip,
         status=Status.RECEIVED,
     )
-    appeal.full_clean(exclude=["query_code_hash", "number"])
+    # Related rows arrive as instances already read from the database, and the (channel,
+    # external_id) constraint is the database's to enforce (partners reach it through
+    # api.PartnerSubmission, which makes retries idempotent): re-checking either here would
+    # cost every submission queries.
+    related = ["category", "division", "mailbox", "citizen", "entered_by"]
+    appeal.full_clean(exclude=["query_code_hash", "number", *related], validate_constraints=False)
     # The number last: from here until commit, other submissions wait for the day's counter.
     code = numbers.new_query_code()
     appeal.number = numbers.next_number()

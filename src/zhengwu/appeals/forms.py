@@ -147,18 +147,13 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts()
         self.fields["category"].queryset = leaf_categories()
-        district = self._selected_district()
-        self.fields["street"].queryset = (
-            streets(district)
-            if district
-            else Division.objects.filter(level=Division.Level.TOWNSHIP)
-        )
-
-    def _selected_district(self) -> Division | None:
-        raw = self.data.get(self.add_prefix("district")) if self.is_bound else None
-        if not raw or not str(raw).isdigit():
-            return None
-        return Division.objects.filter(pk=raw, level=Division.Level.COUNTY).first()
+        # The streets of the chosen district (the picker reloads them with htmx); before a
+        # district is chosen, all of them, so the form also works without JavaScript.
+        townships = Division.objects.filter(level=Division.Level.TOWNSHIP)
+        district = self.data.get(self.add_prefix("district")) if self.is_bound else None
+        if district and str(district).isdigit():
+            townships = townships.filter(parent_id=district)
+        self.fields["street"].queryset = townships.order_by("code")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -25,8 +26,12 @@ from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import is_staff_member
 from zhengwu.org.models import Division
 
-TRACKED = "appeals_tracked"
-SUBMITTED = "appeals_submitted"
+# What an anonymous citizen's browser holds: the appeals it proved the query code for, and the
+# receipt shown once after submitting. Signed cookies, so a submission writes no session row.
+TRACKED = "zw_tracked"
+RECEIPT = "zw_receipt"
+TRACKED_DAYS = 30
+TRACKED_MAX = 20
 # Wrong query codes allowed per address per hour before tracking is refused for a while.
 TRACK_FAILURES_PER_HOUR = 20
 
@@ -53,9 +58,9 @@ def _submit(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
             _errors_to_form(form, exc)
         else:
             # Shown once on the next page, never put in a URL.
-            request.session[SUBMITTED] = {"number": appeal.number, "code": code}
-            _remember(request, appeal.number)
-            return redirect("appeals:submitted")
+            response = _remember(request, redirect("appeals:submitted"), appeal.number)
+            _set_cookie(response, RECEIPT, f"{appeal.number}:{code}", max_age=600)
+            return response
     return render(
         request,
         "appeals/public/new.html",
@@ -80,10 +85,15 @@ def mailboxes(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def submitted(request: HttpRequest) -> HttpResponse:
-    receipt = request.session.pop(SUBMITTED, None)
-    if receipt is None:
+    raw = request.get_signed_cookie(RECEIPT, default="", salt=RECEIPT, max_age=600)
+    if ":" not in raw:
         return redirect("appeals:track")
-    return render(request, "appeals/public/submitted.html", {"receipt": receipt})
+    number, code = raw.split(":", 1)
+    response = render(
+        request, "appeals/public/submitted.html", {"receipt": {"number": number, "code": code}}
+    )
+    response.delete_cookie(RECEIPT, samesite="Lax")
+    return response
 
 
 @require_safe
@@ -98,10 +108,29 @@ def places(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _remember(request: HttpRequest, number: str) -> None:
-    tracked = request.session.get(TRACKED, [])
+def _set_cookie(response: HttpResponse, name: str, value: str, *, max_age: int) -> None:
+    response.set_signed_cookie(
+        name,
+        value,
+        salt=name,
+        max_age=max_age,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
+
+def _tracked(request: HttpRequest) -> list[str]:
+    raw = request.get_signed_cookie(TRACKED, default="", salt=TRACKED, max_age=TRACKED_DAYS * 86400)
+    return [number for number in raw.split(",") if number]
+
+
+def _remember(request: HttpRequest, response: HttpResponse, number: str) -> HttpResponse:
+    tracked = _tracked(request)
     if number not in tracked:
-        request.session[TRACKED] = [*tracked[-19:], number]
+        tracked = [*tracked[-(TRACKED_MAX - 1) :], number]
+        _set_cookie(response, TRACKED, ",".join(tracked), max_age=TRACKED_DAYS * 86400)
+    return response
 
 
 def _tracked_appeal(request: HttpRequest, number: str) -> Appeal:
@@ -114,7 +143,7 @@ def _tracked_appeal(request: HttpRequest, number: str) -> Appeal:
     if appeal is None:
         raise Http404
     own = request.user.is_authenticated and appeal.citizen_id == request.user.pk
-    if not own and appeal.number not in request.session.get(TRACKED, []):
+    if not own and appeal.number not in _tracked(request):
         raise Http404
     return appeal
 
@@ -131,8 +160,7 @@ def track(request: HttpRequest) -> HttpResponse:
             if appeal and numbers.matches(
                 number, form.cleaned_data["code"], appeal.query_code_hash
             ):
-                _remember(request, number)
-                return redirect("appeals:track_detail", number=number)
+                return _remember(request, redirect("appeals:track_detail", number=number), number)
             cache.add(key, 0, timeout=3600)
             cache.incr(key)
             form.add_error(None, _("编号或查询码不正确。"))
@@ -240,9 +268,10 @@ def _evaluate(
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
-            _remember(request, appeal.number)
             messages.success(request, _("感谢您的评价。"))
-            return redirect("appeals:track_detail", number=appeal.number)
+            return _remember(
+                request, redirect("appeals:track_detail", number=appeal.number), appeal.number
+            )
     return render(
         request,
         template,
@@ -326,4 +355,4 @@ def _may_download(request: HttpRequest, item: Attachment) -> bool:
     if item.is_public and appeal.published_at and appeal.status in FINISHED:
         return True
     own = request.user.is_authenticated and appeal.citizen_id == request.user.pk
-    return own or appeal.number in request.session.get(TRACKED, [])
+    return own or appeal.number in _tracked(request)

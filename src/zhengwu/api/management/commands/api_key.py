@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhengwu.api.actions import do_issue_key, do_revoke_key, do_rotate_key
+from zhengwu.api.models import ApiKey, Partner
+from zhengwu.org.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Manage API keys: `issue --partner SLUG` or `issue --user USERNAME` (a staff member's "
+        "personal token), `rotate PREFIX [--grace-hours N]`, `revoke PREFIX`, `list`."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["issue", "rotate", "revoke", "list"])
+        parser.add_argument("prefix", nargs="?", help="the key's prefix, as `list` shows it")
+        parser.add_argument("--partner")
+        parser.add_argument("--user")
+        parser.add_argument("--label", default="")
+        parser.add_argument("--grace-hours", type=float, default=0)
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+
+    def _issue(self, options: dict) -> None:
+        partner = Partner.objects.filter(slug=options["partner"]).first()
+        user = User.objects.filter(username=options["user"]).first()
+        if (partner is None) == (user is None):
+            raise CommandError("name exactly one existing --partner or --user")
+        _key, raw = do_issue_key(partner=partner, user=user, label=options["label"])
+        self.stdout.write(f"API key（只显示这一次）: {raw}")
+
+    def _key(self, options: dict) -> ApiKey:
+        keys = ApiKey.objects.filter(prefix=options["prefix"] or "", revoked_at__isnull=True)
+        if keys.count() != 1:
+            raise CommandError("name one active key by its prefix (see `api_key list`)")
+        return keys.get()
+
+    def _rotate(self, options: dict) -> None:
+        grace = dt.timedelta(hours=options["grace_hours"])
+        _key, raw = do_rotate_key(self._key(options), grace=grace)
+        self.stdout.write(f"新 API key（只显示这一次）: {raw}")
+
+    def _revoke(self, options: dict) -> None:
+        key = do_revoke_key(self._key(options))
+        self.stdout.write(f"{key.prefix}… 已吊销。")
+
+    def _list(self, options: dict) -> None:
+        for key in ApiKey.objects.select_related("partner", "user"):
+            owner = key.partner.slug if key.partner else f"user:{key.user.username}"
+            state = "active" if key.is_usable() else "revoked/expired"
+            self.stdout.write(f"{key.prefix}  {owner:20}  {state:16}  {key.label}")
