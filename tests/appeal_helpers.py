@@ -33,6 +33,13 @@ def new_appeal(city: City, **overrides: Any) -> Appeal:
     return submit(city, **overrides)[0]
 
 
+def analysed_appeal(city: City, **overrides: Any) -> Appeal:
+    """A new appeal after its smart-dispatch analysis (which a worker runs after commit)."""
+    appeal = new_appeal(city, **overrides)
+    actions.do_analyse_new_appeal(appeal.pk)
+    return reload(appeal)
+
+
 def dispatched(
     city: City,
     actors: Actors,

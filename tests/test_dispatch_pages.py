@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.appeal_helpers import new_appeal, reload
+from tests.appeal_helpers import analysed_appeal, new_appeal, reload
 from tests.dispatch_helpers import corpus, small_catalogue
 from tests.factories import Actors, City
 from zhengwu.appeals.workflow import Status
@@ -170,7 +170,7 @@ def test_duplicates_are_shown_and_merged_with_one_click(city: City, actors: Acto
 
 def test_the_appeal_page_shows_the_suggestion(city: City, actors: Actors, catalogue) -> None:
     versions.do_train_model(corpus(*catalogue), source="csv", acting_user=None, activate=True)
-    appeal = new_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    appeal = analysed_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
     page = as_user(actors.dispatcher).get(reverse("appeals:detail", args=[appeal.pk]))
     body = page.content.decode()
     assert "智能派单" in body and "建议派往" in body and "路灯不亮" in body

@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from tests.appeal_helpers import dispatched, new_appeal, reload
+from tests.appeal_helpers import analysed_appeal, dispatched, new_appeal, reload
 from tests.dispatch_helpers import corpus, small_catalogue
 from tests.factories import Actors, City, division
-from zhengwu.appeals import actions, smart_dispatch
+from zhengwu.appeals import actions, periodic, smart_dispatch
 from zhengwu.appeals.workflow import Status
 from zhengwu.dispatch import classifier, gazetteer, hotspots, routing, rules, similarity, versions
 from zhengwu.dispatch.actions import do_move_rule, do_save_dispatch_settings, do_save_rule
@@ -163,7 +164,9 @@ def test_a_corrupt_artefact_leaves_rules_and_catalogue_working(city: City, catal
     versions._load.cache_clear()  # as a process that starts after the damage
     state = versions.active_model()
     assert state.state == "broken" and state.model is None
-    appeal = new_appeal(city, title="工地夜间施工", content="工地夜间施工噪音很大，吵得睡不着。")
+    appeal = analysed_appeal(
+        city, title="工地夜间施工", content="工地夜间施工噪音很大，吵得睡不着。"
+    )
     suggestion = smart_dispatch.latest_suggestion(appeal)
     assert suggestion.details["model_state"] == "broken" and appeal.status == Status.RECEIVED
     with pytest.raises(ValidationError):
@@ -188,7 +191,7 @@ def test_intake_stores_a_suggestion_and_waits_below_the_threshold(
     city: City, actors: Actors, catalogue, model
 ) -> None:
     do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.99}, acting_user=None)
-    appeal = new_appeal(city, title="工地路灯", content="工地旁边的路灯坏了，施工噪音也很大。")
+    appeal = analysed_appeal(city, title="工地路灯", content="工地旁边的路灯坏了，施工噪音也很大。")
     assert appeal.status == Status.RECEIVED
     suggestion = smart_dispatch.latest_suggestion(appeal)
     assert suggestion.lead == city.dept_a and suggestion.outcome == Suggestion.Outcome.PENDING
@@ -200,7 +203,7 @@ def test_intake_stores_a_suggestion_and_waits_below_the_threshold(
 
 def test_auto_dispatch_above_the_threshold(city: City, actors: Actors, catalogue, model) -> None:
     do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.55}, acting_user=None)
-    appeal = new_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    appeal = analysed_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
     assert appeal.status == Status.DISPATCHED and appeal.lead_department == city.dept_a
     assert appeal.category == catalogue[0]
     event = appeal.events.get(kind="dispatched")
@@ -279,3 +282,19 @@ def test_hot_spots_group_the_same_matter_and_rank_by_heat() -> None:
     assert first.citizens == 6 and first.place == "金水区" and first.heat > second.heat
     assert second.citizens == 1 and second.recency < 0.2
     assert hotspots.heat_score(6, 6, 0, 0, 1.0) == first.heat or first.growth > 0
+
+
+def test_intake_analyses_after_commit_and_the_sweep_catches_a_lost_task(
+    city: City, actors: Actors, catalogue, model, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = new_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    assert smart_dispatch.latest_suggestion(first) is not None
+    lost = new_appeal(
+        city, phone="13700002222", title="路灯坏了", content="小区路灯不亮已经很多天了，请修。"
+    )
+    assert smart_dispatch.latest_suggestion(lost) is None  # its task never ran
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert periodic.analyse_missed(later) == 1
+    assert smart_dispatch.latest_suggestion(lost) is not None
+    assert actions.do_analyse_new_appeal(lost.pk) == "skipped"  # idempotent

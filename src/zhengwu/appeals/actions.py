@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwu.appeals import abuse, deadlines, notices, numbers, smart_dispatch
+from zhengwu.appeals import abuse, deadlines, notices, numbers, smart_dispatch, tasks
 from zhengwu.appeals.access import current_assignment, handling_ids, require_action
 from zhengwu.appeals.models import (
     Appeal,
@@ -260,7 +261,6 @@ def do_submit_appeal(
 ) -> tuple[Appeal, str]:
     """Take in an appeal from any channel; returns it with its query code (shown once)."""
     _check_intake(draft, channel, acting_user, ip)
-    advice = _smart_advice(draft, channel)
     appeal, code = _new_appeal(draft, channel, acting_user, ip)
     _attach(appeal, draft.files, user=acting_user)
     addressee = _("（致%(box)s）") % {"box": draft.mailbox.name} if draft.mailbox else ""
@@ -272,7 +272,6 @@ def do_submit_appeal(
         public_note=_("诉求已提交%(to)s，等待受理。") % {"to": addressee},
     )
     notices.received(appeal, code)
-    suggestion = _smart_suggestion(appeal, advice)
     # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
@@ -280,19 +279,38 @@ def do_submit_appeal(
         appeal,
         summary={"channel": channel, "contact_phone": appeal.contact_phone},
     )
-    if suggestion is not None:
-        _smart_auto_dispatch(appeal, *advice, suggestion)
+    # Smart dispatch (suggestion, duplicates, automatic dispatch) runs on a worker right after
+    # commit: the citizen's submission never waits for the model, the gazetteer or the
+    # duplicate search, and the periodic checks catch an analysis whose task was lost.
+    transaction.on_commit(partial(tasks.analyse_appeal.enqueue, appeal.pk), robust=True)
     return appeal, code
 
 
-def _smart_advice(draft: Draft, channel: str) -> tuple | None:
-    """Route suggestion and duplicate candidates for the draft. In a savepoint: whatever goes
-    wrong in smart dispatch, the citizen's appeal is taken in and waits for a dispatcher."""
+@transaction.atomic
+def do_analyse_new_appeal(appeal_id: int) -> str:
+    """Suggest a route and find duplicates for a new appeal; dispatch it automatically when the
+    centre allows it and the model is sure enough. Idempotent: an analysed appeal is skipped."""
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None or appeal.status != Status.RECEIVED:
+        return "skipped"
+    if Suggestion.objects.filter(reference=appeal.pk).exists():
+        return "skipped"
+    advice = _smart_advice(appeal)
+    suggestion = _smart_suggestion(appeal, advice)
+    if suggestion is None:
+        return "failed"
+    _smart_auto_dispatch(appeal, *advice, suggestion)
+    return "analysed"
+
+
+def _smart_advice(appeal: Appeal) -> tuple | None:
+    """Route suggestion and duplicate candidates. In a savepoint: whatever goes wrong in smart
+    dispatch, the appeal stays in the queue for a dispatcher."""
     try:
         with transaction.atomic():
-            return smart_dispatch.advise(draft, channel)
+            return smart_dispatch.advise(appeal)
     except Exception:
-        log.exception("smart dispatch failed at intake")
+        log.exception("smart dispatch failed for appeal %s", appeal.pk)
         return None
 
 

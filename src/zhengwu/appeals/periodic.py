@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zhengwu.appeals import actions, deadlines
 from zhengwu.appeals.models import Appeal, Assignment, Urge
 from zhengwu.appeals.workflow import HANDLING, Status
+from zhengwu.dispatch.models import Suggestion
 from zhengwu.lib import workdays
 from zhengwu.lib.workdays import WorkCalendar
 from zhengwu.org.calendar import get_calendar
@@ -136,6 +137,24 @@ def resume_stale_pauses(now: dt.datetime, calendar: WorkCalendar) -> int:
     return _each(Appeal.objects.filter(status=Status.AWAITING_CITIZEN).order_by("paused_at"), check)
 
 
+# An intake's analysis task runs within seconds; one still missing after this was lost.
+ANALYSIS_GRACE = dt.timedelta(minutes=2)
+
+
+def analyse_missed(now: dt.datetime) -> int:
+    """New appeals whose smart-dispatch analysis never ran (its task was lost)."""
+    analysed = Suggestion.objects.filter(reference=OuterRef("pk"))
+    missed = (
+        Appeal.objects.filter(status=Status.RECEIVED, received_at__lt=now - ANALYSIS_GRACE)
+        .filter(~Exists(analysed))
+        .order_by("received_at")
+    )
+    done = 0
+    for pk in list(missed.values_list("pk", flat=True)[:BATCH]):
+        done += actions.do_analyse_new_appeal(pk) == "analysed"
+    return done
+
+
 def run_checks(now: dt.datetime | None = None) -> Counter:
     now = now or timezone.now()
     calendar = get_calendar()
@@ -146,4 +165,5 @@ def run_checks(now: dt.datetime | None = None) -> Counter:
         unsigned_urges=urge_unsigned(now),
         expired_evaluations=expire_evaluations(now),
         resumed_pauses=resume_stale_pauses(now, calendar),
+        analysed_appeals=analyse_missed(now),
     )

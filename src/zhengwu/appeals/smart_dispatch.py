@@ -10,7 +10,8 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from zhengwu.appeals.models import Appeal
@@ -19,8 +20,9 @@ from zhengwu.dispatch import hotspots, routing, similarity
 from zhengwu.dispatch.models import DispatchSettings, Suggestion
 from zhengwu.dispatch.versions import TrainingRow
 
-# Enough to cover a busy district's week; older or farther candidates are not shown.
-MAX_DUPLICATE_CANDIDATES = 500
+# The most recent open appeals of the county in the window: a busy county's few days. Older
+# duplicates are still found by the dispatcher's search; intake must stay cheap.
+MAX_DUPLICATE_CANDIDATES = 200
 MERGEABLE = {Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED}
 
 
@@ -60,19 +62,26 @@ def duplicate_candidates(appeal: Any, settings: DispatchSettings | None = None) 
         candidates = candidates.filter(
             Q(division__isnull=True) | Q(division__code__startswith=county)
         )
-    rows = list(
-        candidates.select_related("division")
-        .only("pk", "number", "title", "content", "status", "received_at", "division__code")
-        .order_by("-received_at")[:MAX_DUPLICATE_CANDIDATES]
+    # Plain tuples, the text cut where the similarity stops reading: building 200 model
+    # instances with their whole text cost more than comparing them.
+    rows = (
+        candidates.annotate(
+            code=F("division__code"), head=Substr("content", 1, similarity.BODY_CHARS)
+        )
+        .order_by("-received_at")
+        .values_list("pk", "title", "head", "code", "received_at")
     )
-    by_pk = {row.pk: row for row in rows}
+    docs = [
+        similarity.Doc(pk, title, head, code or "", at)
+        for pk, title, head, code, at in rows[:MAX_DUPLICATE_CANDIDATES]
+    ]
     found = similarity.duplicates(
-        target,
-        [_doc(row) for row in rows],
-        threshold=settings.duplicate_similarity,
-        days=settings.duplicate_days,
+        target, docs, threshold=settings.duplicate_similarity, days=settings.duplicate_days
     )
-    return [(by_pk[doc.key], score) for doc, score in found]
+    by_pk = Appeal.objects.only("pk", "number", "title", "status", "received_at").in_bulk(
+        [doc.key for doc, _ in found]
+    )
+    return [(by_pk[doc.key], score) for doc, score in found if doc.key in by_pk]
 
 
 def store_suggestion(appeal: Appeal, advice: routing.Advice, duplicates: list) -> Suggestion:
