@@ -12,7 +12,7 @@ export ZHENGWU_VAR_DIR ?= $(CURDIR)/var
 PROD_ENV = DEBUG=0 ALLOWED_HOSTS=zhengwu.example.gov.cn \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-.PHONY: demo test lint test-sqlite test-postgres serve clean openapi bench-api
+.PHONY: demo test lint test-sqlite test-postgres serve clean openapi bench-api chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
+
+# The browser tests drive Debian's Chromium (Playwright's own download is not reachable here).
+# Installed when missing and this is a Debian machine where we are root; otherwise the browser
+# tests skip, or fail under CI=true.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium fonts-noto-cjk >/dev/null) \
+		|| echo "chromium could not be installed: the browser tests will skip (fail under CI)"; \
+	fi
 
 # The demo sends SMS and e-mail to the console, in-process (no worker needed).
 DEMO_ENV = DEBUG=1 TASKS_BACKEND=immediate
@@ -46,12 +58,12 @@ test: lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: $(VENV)/.installed-test
+test-sqlite: $(VENV)/.installed-test chromium
 	env -u DATABASE_URL $(BIN)/pytest
 
 # PostgreSQL is the production database: the same suite runs there when a server answers.
 # Under CI=true an unreachable server fails the run instead of skipping it.
-test-postgres: $(VENV)/.installed-test
+test-postgres: $(VENV)/.installed-test chromium
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL): running the suite there too"; \
 		DATABASE_URL="$(TEST_POSTGRES_URL)" TEST_DATABASE_NAME=test_zhengwu_$$$$ $(BIN)/pytest; \

@@ -260,8 +260,10 @@ def test_a_refused_return_goes_back_with_its_clock(city: City, actors: Actors) -
 def test_bulk_dispatch_reports_each_appeal(city: City, actors: Actors) -> None:
     first, second = new_appeal(city), new_appeal(city, phone="13700002222")
     actions.do_reject(second, RejectionReason.objects.first(), acting_user=actors.dispatcher)
-    result = actions.do_bulk_dispatch(
-        [first, reload(second)], actions.Route(city.dept_a), acting_user=actors.dispatcher
+    route = actions.Route(city.dept_a)
+    result = actions.do_bulk(
+        [first, reload(second)],
+        lambda appeal: actions.do_dispatch(appeal, route, acting_user=actors.dispatcher),
     )
     assert result.done == [first.number] and second.number in result.failed
 

@@ -321,30 +321,108 @@ def test_hotline_entry_page(city: City, actors: Actors) -> None:
     assert appeal.urgency == "urgent" and appeal.entered_by == actors.intake
 
 
+def bulk(user, name: str, appeals, **data) -> Client:
+    client = as_user(user)
+    response = client.post(
+        reverse("appeals:bulk", args=[name]),
+        {"appeal": [a.pk for a in appeals], "back": "/work/queue/all/", **data},
+    )
+    assert response.status_code == 302 and response["Location"] == "/work/queue/all/"
+    return client
+
+
+def flashed(client: Client) -> str:
+    return client.get(reverse("workbench")).content.decode()
+
+
 def test_bulk_dispatch_page(city: City, actors: Actors) -> None:
     first, second = new_appeal(city), new_appeal(city, phone="13700002222")
-    response = as_user(actors.dispatcher).post(
-        reverse("appeals:bulk_dispatch"),
-        {
-            "appeal": [first.pk, second.pk],
-            "lead": city.dept_b.pk,
-            "back": reverse("appeals:queue", args=["received"]),
-        },
-    )
-    assert response.status_code == 302
+    bulk(actors.dispatcher, "dispatch", [first, second], **{"dispatch-lead": city.dept_b.pk})
     assert set(Appeal.objects.values_list("lead_department", flat=True)) == {city.dept_b.pk}
 
 
 def test_bulk_dispatch_ignores_appeals_the_user_cannot_see(city: City, actors: Actors) -> None:
     appeal = new_appeal(city)
-    as_user(actors.handler_a).post(
-        reverse("appeals:bulk_dispatch"),
-        {
-            "appeal": [appeal.pk],
-            "lead": city.dept_b.pk,
-        },
-    )
+    bulk(actors.handler_a, "dispatch", [appeal], **{"dispatch-lead": city.dept_b.pk})
     assert reload(appeal).status == Status.RECEIVED
+
+
+def test_bulk_accept_reports_what_it_could_not_do(city: City, actors: Actors) -> None:
+    fresh = new_appeal(city)
+    taken = actions.do_accept(new_appeal(city, phone="13700002222"), acting_user=actors.intake)
+    client = bulk(actors.intake, "accept", [fresh, taken])
+    assert reload(fresh).status == Status.ACCEPTED
+    page = flashed(client)
+    assert "受理：已处理1件" in page and taken.number in page
+
+
+def test_bulk_reject_needs_a_reason_and_changes_nothing_without_one(
+    city: City, actors: Actors
+) -> None:
+    from zhengwu.appeals.models import RejectionReason
+
+    appeal = new_appeal(city)
+    client = bulk(actors.dispatcher, "reject", [appeal])
+    assert reload(appeal).status == Status.RECEIVED
+    assert "不予受理理由" in flashed(client)
+    reason = RejectionReason.objects.first()
+    bulk(actors.dispatcher, "reject", [appeal], **{"reject-reason": reason.pk})
+    assert reload(appeal).status == Status.REJECTED
+
+
+def test_bulk_sign_and_urge(city: City, actors: Actors) -> None:
+    first, second = dispatched(city, actors), dispatched(city, actors, phone="13700002222")
+    bulk(actors.handler_a, "sign", [first, second])
+    assert {reload(a).status for a in (first, second)} == {Status.IN_PROGRESS}
+    bulk(actors.supervisor, "urge", [first, second], **{"urge-note": "请本周内答复。"})
+    assert all(reload(a).urges.filter(note="请本周内答复。").exists() for a in (first, second))
+    # A handler cannot urge, even in bulk: nothing is written.
+    bulk(actors.handler_b, "urge", [first], **{"urge-note": "自己催自己"})
+    assert not first.urges.filter(note="自己催自己").exists()
+
+
+def test_bulk_rejects_unknown_actions_and_empty_selections(city: City, actors: Actors) -> None:
+    client = as_user(actors.dispatcher)
+    assert client.post(reverse("appeals:bulk", args=["reply"]), {}).status_code == 404
+    assert client.get(reverse("appeals:bulk", args=["accept"])).status_code == 405
+    appeal = new_appeal(city)
+    client = bulk(actors.dispatcher, "accept", [])
+    assert "请先勾选诉求" in flashed(client) and reload(appeal).status == Status.RECEIVED
+
+
+def test_queues_offer_the_bulk_actions_of_the_role(city: City, actors: Actors) -> None:
+    new_appeal(city)
+    page = as_user(actors.dispatcher).get(reverse("appeals:queue", args=["received"]))
+    html = page.content.decode()
+    for name in ("dispatch", "accept", "reject"):
+        assert reverse("appeals:bulk", args=[name]) in html
+    dispatched(city, actors, phone="13700002222")
+    html = as_user(actors.handler_a).get(reverse("appeals:queue", args=["to_sign"])).content
+    assert reverse("appeals:bulk", args=["sign"]) in html.decode()
+    html = as_user(actors.leader).get(reverse("appeals:queue", args=["all"])).content.decode()
+    assert 'name="appeal"' not in html
+
+
+def test_templates_fill_dispatch_notes_and_urges(city: City, actors: Actors) -> None:
+    from zhengwu.appeals.models import AnswerTemplate
+
+    AnswerTemplate.objects.create(kind="dispatch", title="核实", text="请现场核实。")
+    AnswerTemplate.objects.create(kind="urge", title="超期", text="已超期，请立即办理。")
+    AnswerTemplate.objects.create(
+        kind="urge", title="别的单位", text="仅限乙单位", organisation=city.dept_b
+    )
+    appeal = new_appeal(city)
+    html = as_user(actors.dispatcher).get(reverse("appeals:queue", args=["received"]))
+    html = html.content.decode()
+    assert 'data-fills="dispatch-note"' in html and 'data-text="请现场核实。"' in html
+    page = as_user(actors.supervisor).get(reverse("appeals:detail", args=[appeal.pk]))
+    assert 'data-text="请现场核实。"' not in page.content.decode()  # supervisors do not dispatch
+    in_progress(city, actors, phone="13700002222")
+    appeal = Appeal.objects.get(status=Status.IN_PROGRESS)
+    page = as_user(actors.supervisor).get(reverse("appeals:detail", args=[appeal.pk]))
+    page = page.content.decode()
+    assert 'data-fills="urge-note"' in page and "已超期，请立即办理。" in page
+    assert "仅限乙单位" not in page
 
 
 def test_answer_templates_fill_the_reply(city: City, actors: Actors) -> None:

@@ -153,7 +153,7 @@ def sign(page: Page) -> None:
 def reply(page: Page, text: str | None = None, *, template: str | None = None) -> None:
     def fill(form: Locator) -> None:
         if template:
-            form.get_by_label("答复模板").select_option(label=template)
+            form.get_by_label("常用模板").select_option(label=template)
             expect(form.get_by_label("答复内容（公开）")).to_have_value(TEMPLATE_TEXT)
         if text:
             form.get_by_label("答复内容（公开）").fill(text)
@@ -619,3 +619,37 @@ def test_the_second_of_two_dispatchers_accepting_an_appeal_is_told_it_was_done(
     )
     expect(status_badge(second)).to_have_text("待派单")
     assert AppealEvent.objects.filter(appeal=appeal, kind="accepted").count() == 1
+
+
+def test_a_dispatcher_dispatches_a_batch_with_a_template_and_the_handler_signs_it_in_one_go(
+    browse: Browse, live_server, hub: Hub
+) -> None:
+    base = live_server.url
+    AnswerTemplate.objects.create(
+        kind=AnswerTemplate.Kind.DISPATCH, title="现场核实", text="请一个工作日内到现场核实。"
+    )
+    first, _ = appeal_from_portal("路灯不亮", "13900005551")
+    second, _ = appeal_from_portal("路灯闪烁", "13900005552")
+    dispatcher = staff(browse, base, "dispatcher")
+    dispatcher.goto(f"{base}/workbench/")
+    dispatcher.get_by_role("link", name=re.compile("^待受理")).click()
+    for appeal in (first, second):
+        dispatcher.get_by_label(f"选择 {appeal.number}").check()
+    dispatcher.get_by_label("主办单位").select_option(label=DEPT_A)
+    dispatcher.get_by_label("常用模板").select_option(label="现场核实")
+    expect(dispatcher.get_by_label("派单意见")).to_have_value("请一个工作日内到现场核实。")
+    dispatcher.get_by_role("button", name="派单所选诉求").click()
+    expect(dispatcher.get_by_role("status")).to_contain_text("派单：已处理2件")
+
+    handler = staff(browse, base, "handler_a")
+    handler.goto(f"{base}/workbench/")
+    handler.get_by_role("link", name=re.compile("^待签收")).click()
+    for appeal in (first, second):
+        handler.get_by_label(f"选择 {appeal.number}").check()
+    handler.get_by_role("button", name="签收所选诉求").click()
+    expect(handler.get_by_role("status")).to_contain_text("签收：已处理2件")
+    for appeal in (first, second):
+        appeal.refresh_from_db()
+        assert appeal.status == Status.IN_PROGRESS and appeal.lead_department == hub.city.dept_a
+        note = AppealEvent.objects.get(appeal=appeal, kind="dispatched").internal_note
+        assert "请一个工作日内到现场核实。" in note

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -563,13 +563,13 @@ class BulkResult:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def do_bulk_dispatch(appeals: Iterable[Appeal], route: Route, *, acting_user: Any) -> BulkResult:
-    """Dispatch several appeals to one body; each succeeds or fails on its own."""
+def do_bulk(appeals: Iterable[Appeal], act: Callable[[Appeal], Any]) -> BulkResult:
+    """Apply one action to several appeals; each succeeds or fails on its own (its own
+    transaction), and the result names the failures with their reasons."""
     result = BulkResult()
-    calendar = get_calendar()
     for appeal in appeals:
         try:
-            do_dispatch(appeal, route, acting_user=acting_user, calendar=calendar)
+            act(appeal)
         except (ValidationError, PermissionDenied) as exc:
             result.failed[appeal.number] = " ".join(getattr(exc, "messages", [str(exc)]))
         else:

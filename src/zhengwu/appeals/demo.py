@@ -32,18 +32,53 @@ MAILBOXES = [
     ("erqi", "二七区长信箱", Mailbox.Kind.DISTRICT, "二七区人民政府", ""),
 ]
 
+REPLY, DISPATCH, INFO, URGE, REJECTION = (
+    AnswerTemplate.Kind.REPLY,
+    AnswerTemplate.Kind.DISPATCH,
+    AnswerTemplate.Kind.INFO_REQUEST,
+    AnswerTemplate.Kind.URGE,
+    AnswerTemplate.Kind.REJECTION,
+)
 TEMPLATES = [
     (
+        REPLY,
         "已处理",
         "您好！您反映的问题已收悉。经现场核查，情况属实，我单位已于近日安排处理完毕。"
         "感谢您对城市管理工作的关心和支持。",
     ),
     (
+        REPLY,
         "已列入计划",
         "您好！您反映的问题已收悉。经研究，该事项已列入我单位年度工作计划，将按计划实施。"
         "如有疑问，可拨打12345咨询。",
     ),
-    ("政策解答", "您好！关于您咨询的问题，现答复如下：……如有疑问，欢迎通过12345热线继续咨询。"),
+    (
+        REPLY,
+        "政策解答",
+        "您好！关于您咨询的问题，现答复如下：……如有疑问，欢迎通过12345热线继续咨询。",
+    ),
+    (
+        DISPATCH,
+        "请核实处理",
+        "请于签收后1个工作日内联系市民，现场核实并依法处理，按时答复。",
+    ),
+    (
+        DISPATCH,
+        "多部门协同",
+        "该问题涉及多个部门职责，请主办单位牵头，协办单位配合，主办单位统一答复。",
+    ),
+    (
+        INFO,
+        "补充具体位置",
+        "您好！为便于核实处理，请补充问题发生的具体位置（路名、门牌号或附近标志性建筑）及照片。",
+    ),
+    (URGE, "即将超期", "该件即将超过办理期限，请抓紧办理并按时答复，确有困难请申请延期。"),
+    (URGE, "已超期", "该件已超过办理期限，请立即办理并说明超期原因，督办中心将纳入考核。"),
+    (
+        REJECTION,
+        "涉诉事项",
+        "您反映的事项已进入诉讼程序，请依法通过司法途径解决，感谢您的理解。",
+    ),
 ]
 
 
@@ -137,10 +172,8 @@ def load_mailboxes() -> None:
 
 
 def load_templates() -> None:
-    for title, text in TEMPLATES:
-        AnswerTemplate.objects.get_or_create(
-            kind=AnswerTemplate.Kind.REPLY, title=title, defaults={"text": text}
-        )
+    for kind, title, text in TEMPLATES:
+        AnswerTemplate.objects.get_or_create(kind=kind, title=title, defaults={"text": text})
 
 
 def _submit(sample: Sample) -> Appeal:

@@ -343,7 +343,8 @@ class QuestionForm(forms.Form):
 
 
 class TemplateSelect(forms.Select):
-    """Options carry the template text, which a small script copies into the reply box."""
+    """Options carry the template text, which a small script copies into the text box named by
+    the select's data-fills attribute (the user then edits it)."""
 
     def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict:
         option = super().create_option(name, value, *args, **kwargs)
@@ -353,13 +354,24 @@ class TemplateSelect(forms.Select):
         return option
 
 
-class ReplyForm(forms.Form):
-    template = forms.ModelChoiceField(
-        label=_("答复模板"),
+def offer_templates(form: forms.Form, templates: Any) -> forms.Form:
+    """Put a template picker just above the form's text field when there are templates for it."""
+    target = TEMPLATE_TARGETS[type(form)][1]
+    if not templates.exists():
+        return form
+    picker = forms.ModelChoiceField(
+        label=_("常用模板"),
         required=False,
-        widget=TemplateSelect,
-        queryset=AnswerTemplate.objects.none(),
+        queryset=templates,
+        widget=TemplateSelect(attrs={"data-fills": form.add_prefix(target)}),
     )
+    fields = list(form.fields.items())
+    at = [name for name, _field in fields].index(target)
+    form.fields = dict([*fields[:at], ("template", picker), *fields[at:]])
+    return form
+
+
+class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("答复内容（公开）"),
         min_length=10,
@@ -376,12 +388,6 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(label=_("附件（随答复公开）"))
-
-    def __init__(self, *args: Any, templates: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = (
-            templates if templates is not None else (AnswerTemplate.objects.none())
-        )
 
     def draft(self) -> ReplyDraft:
         d = self.cleaned_data
@@ -501,3 +507,13 @@ class MergeForm(forms.Form):
 class FlagForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=1000)
     block = forms.BooleanField(label=_("同时限制该手机号码提交"), required=False)
+
+
+# Which kind of answer template fills which text field of which form (see offer_templates).
+TEMPLATE_TARGETS: dict[type[forms.Form], tuple[str, str]] = {
+    ReplyForm: (AnswerTemplate.Kind.REPLY, "text"),
+    RejectForm: (AnswerTemplate.Kind.REJECTION, "note"),
+    DispatchForm: (AnswerTemplate.Kind.DISPATCH, "note"),
+    QuestionForm: (AnswerTemplate.Kind.INFO_REQUEST, "question"),
+    UrgeForm: (AnswerTemplate.Kind.URGE, "note"),
+}

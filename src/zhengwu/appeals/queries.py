@@ -22,7 +22,7 @@ from zhengwu.appeals.models import (
     Supervision,
 )
 from zhengwu.appeals.workflow import FINISHED, HANDLING, Status
-from zhengwu.org.access import AnyUser, has_role
+from zhengwu.org.access import AnyUser, has_role, posts
 from zhengwu.org.models import Role
 
 NUMBER_RE = re.compile(r"^ZW\d{14}$", re.IGNORECASE)
@@ -234,13 +234,21 @@ def wall(q: str = "") -> QuerySet[Appeal]:
     )
 
 
-def reply_templates(appeal: Appeal, user: AnyUser) -> QuerySet[AnswerTemplate]:
-    """Reply templates for this appeal: city-wide or the user's body, for its category (or any
-    ancestor category) or for no category."""
-    chain = [appeal.category, *appeal.category.ancestors()] if appeal.category else []
-    return AnswerTemplate.objects.filter(
-        Q(category__isnull=True) | Q(category__in=[c.pk for c in chain]),
-        Q(organisation__isnull=True) | Q(organisation__in=access.handling_ids(user)),
+def answer_templates(
+    kind: str, user: AnyUser, appeal: Appeal | None = None
+) -> QuerySet[AnswerTemplate]:
+    """Templates of one kind this user may use: city-wide or their body's; for an appeal, those
+    of its category (or any ancestor category) or of no category; for several appeals at once
+    (bulk actions), all of them."""
+    own = {post.organisation_id for post in posts(user)}
+    templates = AnswerTemplate.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation__in=own),
         is_active=True,
-        kind=AnswerTemplate.Kind.REPLY,
-    ).order_by("category", "title")
+        kind=kind,
+    )
+    if appeal is not None:
+        chain = [appeal.category, *appeal.category.ancestors()] if appeal.category else []
+        templates = templates.filter(
+            Q(category__isnull=True) | Q(category__in=[c.pk for c in chain])
+        )
+    return templates.order_by("category", "title")

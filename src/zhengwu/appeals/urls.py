@@ -26,6 +26,6 @@ urlpatterns = [
     path("work/appeals/<int:pk>/", views.detail, name="detail"),
     path("work/appeals/<int:pk>/<slug:name>/", views.act, name="act"),
     path("work/hotline/", views.hotline, name="hotline"),
-    path("work/bulk-dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("work/bulk/<slug:name>/", views.bulk, name="bulk"),
     path("work/hotspots/", views_dispatch.hotspot_list, name="hotspots"),
 ]

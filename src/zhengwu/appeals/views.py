@@ -23,7 +23,7 @@ from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
 from zhengwu.appeals.workflow import ConflictError
 from zhengwu.dispatch.models import AppealType
 from zhengwu.lib.paging import CappedPaginator
-from zhengwu.org.access import require_staff
+from zhengwu.org.access import has_role, require_staff
 from zhengwu.org.calendar import get_calendar
 
 PAGE_SIZE = 30
@@ -69,28 +69,61 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
             "filters": _filters(request),
             "types": AppealType.choices,
             "channels": Channel.choices,
-            "can_bulk_dispatch": key in ("received", "to_dispatch")
-            and access.has_role(request.user, "dispatcher"),
-            "dispatch_form": f.DispatchForm(),
+            "bulk_forms": [
+                (name, ACTION_LABELS[name], _action_form(name, None, request.user))
+                for name in _bulk_actions(request.user, key)
+            ],
             "query": request.GET.urlencode(),
         },
     )
 
 
+# Bulk actions offered in each queue (each also needs the role its action needs, checked per
+# appeal by the action itself); replies and anything with files are one appeal at a time.
+BULK_ACTIONS: dict[str, tuple[str, ...]] = {
+    "received": ("dispatch", "accept", "reject"),
+    "to_dispatch": ("dispatch",),
+    "to_sign": ("sign",),
+    "near": ("urge",),
+    "overdue": ("urge",),
+}
+BULK_LIMIT = 200
+
+
+def _bulk_actions(user: Any, key: str) -> list[str]:
+    names = BULK_ACTIONS.get(key, ())
+    if access.is_centre(user):
+        return [n for n in names if has_role(user, *access.CENTRE_ACTIONS.get(n, ()))]
+    return [n for n in names if n == "sign" and access.handling_ids(user)]
+
+
 @require_POST
-def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+def bulk(request: HttpRequest, name: str) -> HttpResponse:
+    """One action on the appeals ticked in a queue; each succeeds or fails on its own."""
     require_staff(request.user)
-    form = f.DispatchForm(request.POST)
-    ids = [int(i) for i in request.POST.getlist("appeal") if i.isdigit()][:200]
+    if not any(name in names for names in BULK_ACTIONS.values()):
+        raise Http404
     back = request.POST.get("back", "")
     target = back if back.startswith("/work/") else "/workbench/"
-    if not ids or not form.is_valid():
-        messages.error(request, _("请勾选诉求并选择主办单位。"))
+    ids = [int(i) for i in request.POST.getlist("appeal") if i.isdigit()][:BULK_LIMIT]
+    form = _action_form(name, None, request.user, request.POST)
+    if not ids:
+        messages.error(request, _("请先勾选诉求。"))
         return redirect(target)
-    appeals = access.appeals_visible_to(request.user).filter(pk__in=ids)
-    result = actions.do_bulk_dispatch(appeals, form.route(), acting_user=request.user)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+        return redirect(target)
+    action = ACTIONS[name]
+    appeals = access.appeals_visible_to(request.user).filter(pk__in=ids).order_by("pk")
+    result = actions.do_bulk(
+        appeals, lambda appeal: action.run(appeal, form.cleaned_data, request.user, None)
+    )
     if result.done:
-        messages.success(request, _("已派单%(n)d件。") % {"n": len(result.done)})
+        done = {"action": ACTION_LABELS[name], "n": len(result.done)}
+        messages.success(request, _("%(action)s：已处理%(n)d件。") % done)
     for number, error in result.failed.items():
         messages.error(request, f"{number}：{error}")
     return redirect(target)
@@ -317,17 +350,22 @@ def _action_label(name: str, appeal: Appeal) -> str:
     return ACTION_LABELS[name]
 
 
-def _action_form(name: str, appeal: Appeal, user: Any, data: Any = None, files: Any = None) -> Any:
+def _action_form(
+    name: str, appeal: Appeal | None, user: Any, data: Any = None, files: Any = None
+) -> Any:
+    """The form of one action, for one appeal or (appeal None) for a bulk action."""
     action = ACTIONS[name]
-    if action.form is f.ReplyForm:
-        templates = queries.reply_templates(appeal, user)
-        return f.ReplyForm(data, files, templates=templates, prefix=name)
-    if action.form is f.DispatchForm and data is None:
-        return f.DispatchForm(initial=smart_views.dispatch_initial(appeal), prefix=name)
-    if action.form is f.ReclassifyForm and data is None:
-        initial = {"category": appeal.category_id, "division": appeal.division_id}
-        return f.ReclassifyForm(initial=initial, prefix=name)
-    return action.form(data, files, prefix=name) if data is not None else action.form(prefix=name)
+    initial = None
+    if data is None and appeal is not None:
+        if action.form is f.DispatchForm:
+            initial = smart_views.dispatch_initial(appeal)
+        elif action.form is f.ReclassifyForm:
+            initial = {"category": appeal.category_id, "division": appeal.division_id}
+    form = action.form(data, files, initial=initial, prefix=name)
+    if action.form in f.TEMPLATE_TARGETS:
+        kind = f.TEMPLATE_TARGETS[action.form][0]
+        f.offer_templates(form, queries.answer_templates(kind, user, appeal))
+    return form
 
 
 def _render_detail(

@@ -7,11 +7,11 @@ document.addEventListener("keydown", (event) => {
   }
 });
 document.addEventListener("change", (event) => {
-  // Choosing an answer template fills the reply text (the agent then edits it).
+  // Choosing an answer template fills the text box it names (the user then edits it).
   const select = event.target;
-  if (!select.matches || !select.matches("select[name$='-template']")) return;
+  if (!select.matches || !select.matches("select[data-fills]")) return;
   const option = select.selectedOptions[0];
   const text = option && option.dataset.text;
-  const area = select.form && select.form.querySelector("textarea[name$='-text']");
+  const area = select.form && select.form.elements.namedItem(select.dataset.fills);
   if (text && area) { area.value = text; area.focus(); }
 });
