@@ -12,7 +12,7 @@ export ZHENGWU_VAR_DIR ?= $(CURDIR)/var
 PROD_ENV = DEBUG=0 ALLOWED_HOSTS=zhengwu.example.gov.cn \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 
-.PHONY: demo test lint test-sqlite test-postgres serve clean openapi bench-api chromium
+.PHONY: demo test lint test-sqlite test-postgres serve clean openapi bench-api system-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,16 +26,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# The browser tests drive Debian's Chromium (Playwright's own download is not reachable here).
-# Installed when missing and this is a Debian machine where we are root; otherwise the browser
-# tests skip, or fail under CI=true.
-CHROMIUM ?= /usr/bin/chromium
-chromium:
-	@if [ ! -x "$(CHROMIUM)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+# Tools some tests drive, from Debian's packages: Chromium for the browser tests (Playwright's
+# own download is not reachable here), LibreOffice and poppler-utils to open the report exports
+# as an official would. Installed when missing on a Debian machine where we are root; otherwise
+# those tests skip, or fail under CI=true.
+SYSTEM_TOOLS = /usr/bin/chromium /usr/bin/soffice /usr/bin/pdftotext
+SYSTEM_PACKAGES = chromium libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+system-tools:
+	@missing=0; for tool in $(SYSTEM_TOOLS); do [ -x "$$tool" ] || missing=1; done; \
+	if [ $$missing = 1 ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $(SYSTEM_PACKAGES) for the browser and export tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends chromium fonts-noto-cjk >/dev/null) \
-		|| echo "chromium could not be installed: the browser tests will skip (fail under CI)"; \
+			--no-install-recommends $(SYSTEM_PACKAGES) >/dev/null) \
+		|| echo "could not install them: those tests will skip (and fail under CI=true)"; \
 	fi
 
 # The demo sends SMS and e-mail to the console, in-process (no worker needed).
@@ -58,12 +61,12 @@ test: lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: $(VENV)/.installed-test chromium
+test-sqlite: $(VENV)/.installed-test system-tools
 	env -u DATABASE_URL $(BIN)/pytest
 
 # PostgreSQL is the production database: the same suite runs there when a server answers.
 # Under CI=true an unreachable server fails the run instead of skipping it.
-test-postgres: $(VENV)/.installed-test chromium
+test-postgres: $(VENV)/.installed-test system-tools
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
 		echo "PostgreSQL at $(TEST_POSTGRES_URL): running the suite there too"; \
 		DATABASE_URL="$(TEST_POSTGRES_URL)" TEST_DATABASE_NAME=test_zhengwu_$$$$ $(BIN)/pytest; \

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -361,3 +366,48 @@ def test_the_assessment_shows_its_calculation(week: dict, actors: Actors) -> Non
     with time_machine.travel(at(2025, 12, 31, 9), tick=False):
         page = client.get(reverse("reports:assessment"), {"year": "2025"}).content.decode()
     assert "市城市管理局" in page and "加权得分" in page and "不参与排名" in page
+
+
+TOOLS = {name: shutil.which(name) for name in ("soffice", "pdftotext", "pdffonts")}
+
+
+def run_tool(name: str, *args: str) -> str:
+    path = TOOLS[name]
+    assert path, f"{name} is missing (CI=true requires LibreOffice and poppler-utils)"
+    done = subprocess.run(  # noqa: S603 (our own arguments, a tool found on PATH)
+        [path, *args], check=True, capture_output=True, text=True, timeout=180
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(
+    not all(TOOLS.values()) and os.environ.get("CI") != "true",
+    reason="LibreOffice or poppler-utils is not installed",
+)
+def test_exports_open_in_libreoffice_with_the_chinese_text(
+    published: Report, tmp_path: Path
+) -> None:
+    """What an official does with the files: open them in LibreOffice (here: convert them to PDF
+    with it) and read the Chinese text, laid out in a CJK font."""
+    client = Client()
+    profile = f"-env:UserInstallation=file://{tmp_path}/profile"
+    for kind in ("xlsx", "docx"):
+        source = tmp_path / f"report.{kind}"
+        source.write_bytes(client.get(reverse("reports:export", args=[published.pk, kind])).content)
+        outdir = str(tmp_path / kind)
+        run_tool(
+            "soffice",
+            profile,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            outdir,
+            str(source),
+        )
+        pdf = str(tmp_path / kind / "report.pdf")
+        text = run_tool("pdftotext", "-enc", "UTF-8", pdf, "-")
+        assert "部门办理情况通报" in text and "市城市管理局" in text, kind
+        fonts = run_tool("pdffonts", pdf)
+        assert re.search(r"CJK|Song|Hei|Ming|Kai", fonts), fonts

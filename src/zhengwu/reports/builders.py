@@ -148,7 +148,7 @@ def intake_report(period: Period) -> dict:
 # --- 2. 部门办理情况通报 ------------------------------------------------------------------------
 
 DEPARTMENT_COLUMNS = [
-    column("排名", "text"),
+    column("排名", "rank"),
     column("单位", "text"),
     column("派单量"),
     column("响应率", "rate"),
@@ -248,7 +248,7 @@ def hotspots_report(period: Period) -> dict:
         table(
             "热点事项",
             [
-                column("序号", "text"),
+                column("序号", "rank"),
                 column("问题分类", "text"),
                 column("县区", "text"),
                 column("本期件数"),

@@ -10,9 +10,11 @@ import io
 from collections.abc import Iterable
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -64,6 +66,7 @@ def _paragraphs(snapshot: dict) -> list[str]:
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+XLSX_WIDTHS = {"text": 24, "rank": 6}
 EXCEL_FORMATS = {
     "rate": "0.0%",
     "change": "+0.0%;-0.0%;0.0%",
@@ -108,7 +111,8 @@ def _xlsx_grid(
         cell = sheet.cell(row=top, column=col, value=title)
         cell.font, cell.fill, cell.border = Font(name="宋体", bold=True), HEADER_FILL, BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(col)].width = 14 if col > 1 else 28
+        kind = kinds[col - 1] if col <= len(kinds) else "int"
+        sheet.column_dimensions[get_column_letter(col)].width = XLSX_WIDTHS.get(kind, 11)
     for r, row in enumerate(rows, start=top + 1):
         for col, (value, kind) in enumerate(zip(row, kinds, strict=False), start=1):
             cell = sheet.cell(row=r, column=col, value=_excel_value(value, kind))
@@ -116,6 +120,12 @@ def _xlsx_grid(
             if kind in EXCEL_FORMATS and isinstance(cell.value, int | float):
                 cell.number_format = EXCEL_FORMATS[kind]
     sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    # Printed (or turned into PDF): landscape, one page wide, the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{top}:{top}"
 
 
 def _excel_value(value: object, kind: str) -> object:
@@ -129,6 +139,12 @@ def _excel_value(value: object, kind: str) -> object:
 
 def to_docx(snapshot: dict) -> bytes:
     document = Document()
+    section = document.sections[0]
+    # Landscape A4 like the PDF: the department table has a dozen columns.
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(1.8)
+    section.top_margin = section.bottom_margin = Cm(1.8)
     style = document.styles["Normal"]
     style.font.name, style.font.size = CJK_WORD_FONT, Pt(10.5)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_WORD_FONT)
@@ -138,28 +154,52 @@ def to_docx(snapshot: dict) -> bytes:
     run.bold, run.font.size = True, Pt(16)
     for text in _paragraphs(snapshot):
         document.add_paragraph(text)
-    _docx_table(document, "主要指标", ["指标", "本期", "环比"], summary_rows(snapshot))
-    for section in snapshot.get("tables", []):
-        kinds = [c["format"] for c in section["columns"]]
-        rows = [[fmt(v, k) for v, k in zip(row, kinds, strict=False)] for row in section["rows"]]
-        _docx_table(document, section["title"], [c["title"] for c in section["columns"]], rows)
-        if section.get("note"):
-            document.add_paragraph(section["note"])
+    summary = summary_rows(snapshot)
+    _docx_table(document, "主要指标", ["指标", "本期", "环比"], summary, ["text"] * 3)
+    for part in snapshot.get("tables", []):
+        kinds = [c["format"] for c in part["columns"]]
+        rows = [[fmt(v, k) for v, k in zip(row, kinds, strict=False)] for row in part["rows"]]
+        _docx_table(document, part["title"], [c["title"] for c in part["columns"]], rows, kinds)
+        if part.get("note"):
+            document.add_paragraph(part["note"])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _docx_table(document, title: str, headers: list[str], rows: list) -> None:
+DOCX_WIDTHS = {"text": Cm(4.2), "rank": Cm(1.2)}
+
+
+def _docx_table(document, title: str, headers: list[str], rows: list, kinds: list[str]) -> None:
+    """A ruled table with a shaded header row repeated on every page; names get wide columns
+    and figures narrow, centred ones, so a unit's name stays on one line."""
     document.add_paragraph().add_run(title).bold = True
     grid = document.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
-    for cell, text in zip(grid.rows[0].cells, headers, strict=False):
+    grid.autofit = False
+    widths = [DOCX_WIDTHS.get(kind, Cm(1.9)) for kind in kinds]
+    header = grid.rows[0]
+    header_properties = header._tr.get_or_add_trPr()
+    header_properties.append(OxmlElement("w:tblHeader"))
+    for cell, text in zip(header.cells, headers, strict=False):
         cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:fill"), "DDE6F0")
+        cell._tc.get_or_add_tcPr().append(shading)
     for row in rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=False):
             cell.text = str(text)
+    for row in grid.rows:
+        for cell, width, kind in zip(row.cells, widths, kinds, strict=False):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            if kind != "text":
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
 
 
 # --- PDF ----------------------------------------------------------------------------------------
