@@ -211,7 +211,7 @@ def _advance(appeal: Appeal, sample: Sample) -> None:
     actions.do_sign(appeal, acting_user=handler)
     if target < 3:
         return
-    actions.do_submit_reply(appeal, actions.ReplyDraft(TEMPLATES[0][1]), acting_user=handler)
+    actions.do_submit_reply(appeal, actions.ReplyDraft(TEMPLATES[0][2]), acting_user=handler)
     if target < 4:
         return
     actions.do_review_reply(appeal, True, acting_user=dispatcher)
