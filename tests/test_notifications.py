@@ -372,3 +372,35 @@ def test_addresses_are_never_shown_in_clear(actors: Actors) -> None:
     assert PHONE not in text and "zhang@" not in text
     assert MASKED_PHONE in text and "z***@example.com" in text
     assert client.get("/admin/notifications/message/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_enqueued_in_a_transaction_that_rolls_back_never_runs(database_tasks) -> None:
+    # The queue lives in this database: the task row is part of the caller's transaction.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(channel=Channel.EMAIL, to="zhang@example.com", subject="受理", body="已受理")
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("the use case failed after asking for the message")
+    assert not Message.objects.exists() and not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded")
+def test_a_submitted_appeal_is_analysed_and_acknowledged_by_the_worker(
+    database_tasks, city: City, gateway: Gateway
+) -> None:
+    from tests.appeal_helpers import new_appeal
+    from zhengwu.dispatch.models import Suggestion
+
+    appeal = new_appeal(city)
+    # Committed with the appeal, in the same transaction: the acknowledgement SMS and the
+    # smart-dispatch analysis.
+    assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "zhengwu.appeals.tasks.analyse_appeal",
+        "zhengwu.notifications.tasks.deliver_message",
+    ]
+    run_worker()
+    assert Suggestion.objects.filter(reference=appeal.pk).exists()
+    assert len(gateway.requests) == 1
+    assert appeal.number in json.dumps(gateway.requests[0], ensure_ascii=False)
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}

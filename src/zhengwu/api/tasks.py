@@ -24,6 +24,7 @@ from django_tasks import task
 from zhengwu.api import signing
 from zhengwu.api.models import Delivery, WebhookDelivery
 from zhengwu.api.targets import check_webhook_url
+from zhengwu.lib.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -150,5 +151,5 @@ def requeue_stale_webhooks(now: dt.datetime | None = None, limit: int = 500) -> 
         ids = list(stale.values_list("pk", flat=True)[:limit])
         WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
         for delivery_id in ids:
-            transaction.on_commit(partial(deliver_webhook.enqueue, delivery_id), robust=True)
+            enqueue_on_commit(deliver_webhook, delivery_id)
     return len(ids)

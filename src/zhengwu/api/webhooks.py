@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,6 +26,7 @@ from zhengwu.api.models import (
 from zhengwu.api.open311_status import open311_status
 from zhengwu.appeals.models import Appeal, AppealEvent
 from zhengwu.appeals.workflow import Status
+from zhengwu.lib.tasks import enqueue_on_commit
 
 
 def _event_of(event: AppealEvent) -> str | None:
@@ -126,6 +126,8 @@ def on_appeal_event(
     name = _event_of(instance) if created and not raw else None
     if name is None:
         return
+    from zhengwu.api.tasks import deliver_webhook  # the tasks module imports this one
+
     for subscriber in _subscriptions(name, instance.appeal):
         delivery = WebhookDelivery.objects.create(
             subscription_id=subscriber.id,
@@ -134,10 +136,4 @@ def on_appeal_event(
             body=payload(name, instance, subscriber),
             next_attempt_at=timezone.now(),
         )
-        transaction.on_commit(partial(_enqueue, delivery.pk), robust=True)
-
-
-def _enqueue(delivery_id: int) -> None:
-    from zhengwu.api.tasks import deliver_webhook
-
-    deliver_webhook.enqueue(delivery_id)
+        enqueue_on_commit(deliver_webhook, delivery.pk)

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +43,7 @@ from zhengwu.appeals.workflow import HANDLING, ConflictError, Status, transition
 from zhengwu.audit.record import record
 from zhengwu.audit.registry import register
 from zhengwu.dispatch.models import AppealType, Category, DispatchSettings, Suggestion, Urgency
+from zhengwu.lib.tasks import enqueue_on_commit
 from zhengwu.lib.workdays import WorkCalendar
 from zhengwu.org.access import has_role, is_staff_member, posts
 from zhengwu.org.calendar import get_calendar
@@ -272,6 +272,10 @@ def do_submit_appeal(
         public_note=_("诉求已提交%(to)s，等待受理。") % {"to": addressee},
     )
     notices.received(appeal, code)
+    # Smart dispatch (suggestion, duplicates, automatic dispatch) runs on a worker once this
+    # commits: the citizen's submission never waits for the model, the gazetteer or the
+    # duplicate search, and the periodic checks catch an analysis whose task was lost.
+    enqueue_on_commit(tasks.analyse_appeal, appeal.pk)
     # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
@@ -279,10 +283,6 @@ def do_submit_appeal(
         appeal,
         summary={"channel": channel, "contact_phone": appeal.contact_phone},
     )
-    # Smart dispatch (suggestion, duplicates, automatic dispatch) runs on a worker right after
-    # commit: the citizen's submission never waits for the model, the gazetteer or the
-    # duplicate search, and the periodic checks catch an analysis whose task was lost.
-    transaction.on_commit(partial(tasks.analyse_appeal.enqueue, appeal.pk), robust=True)
     return appeal, code
 
 

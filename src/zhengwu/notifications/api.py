@@ -5,15 +5,15 @@ message is about: the message is written with it, and SMS and e-mail leave only 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengwu.lib.tasks import enqueue_on_commit
 from zhengwu.notifications.models import Channel, Message, Status
 from zhengwu.notifications.tasks import deliver_message
 
@@ -59,7 +59,7 @@ def notify(
     if channel != Channel.SITE:
         # robust: the caller's change has committed whatever happens here; a message whose task
         # could not be enqueued is picked up by `requeue_stale`.
-        transaction.on_commit(partial(deliver_message.enqueue, message.pk), robust=True)
+        enqueue_on_commit(deliver_message, message.pk)
     return message
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from zhengwu.lib.masking import mask_text
+from zhengwu.lib.tasks import enqueue_on_commit
 from zhengwu.notifications.backends import get_sms_backend
 from zhengwu.notifications.models import Channel, Message, Status
 
@@ -120,7 +121,7 @@ def requeue_stale(now: dt.datetime | None = None, limit: int = 500) -> int:
         # Due now, and no longer stale: a sweep running beside this one passes them by.
         Message.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
         for message_id in ids:
-            transaction.on_commit(partial(deliver_message.enqueue, message_id), robust=True)
+            enqueue_on_commit(deliver_message, message_id)
     return len(ids)
 
 
