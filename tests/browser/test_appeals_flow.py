@@ -644,8 +644,9 @@ def test_a_dispatcher_dispatches_a_batch_with_a_template_and_the_handler_signs_i
     handler = staff(browse, base, "handler_a")
     handler.goto(f"{base}/workbench/")
     handler.get_by_role("link", name=re.compile("^待签收")).click()
+    handler.get_by_label("全选本页").check()
     for appeal in (first, second):
-        handler.get_by_label(f"选择 {appeal.number}").check()
+        expect(handler.get_by_label(f"选择 {appeal.number}")).to_be_checked()
     handler.get_by_role("button", name="签收所选诉求").click()
     expect(handler.get_by_role("status")).to_contain_text("签收：已处理2件")
     for appeal in (first, second):

@@ -15,3 +15,11 @@ document.addEventListener("change", (event) => {
   const area = select.form && select.form.elements.namedItem(select.dataset.fills);
   if (text && area) { area.value = text; area.focus(); }
 });
+document.addEventListener("change", (event) => {
+  // A queue's "select all" box ticks every appeal on the page for a bulk action.
+  const box = event.target;
+  if (!box.matches || !box.matches("input[data-select-all]")) return;
+  for (const item of box.form.querySelectorAll(`input[name="${box.dataset.selectAll}"]`)) {
+    item.checked = box.checked;
+  }
+});
