@@ -298,3 +298,62 @@ def test_intake_analyses_after_commit_and_the_sweep_catches_a_lost_task(
     assert periodic.analyse_missed(later) == 1
     assert smart_dispatch.latest_suggestion(lost) is not None
     assert actions.do_analyse_new_appeal(lost.pk) == "skipped"  # idempotent
+
+
+# Named handlers (指定承办人) ---------------------------------------------------------------------
+
+
+def test_a_rule_that_names_a_handler_assigns_the_appeal_to_them(
+    city: City, actors: Actors, catalogue, model
+) -> None:
+    from zhengwu.appeals.models import Assignment
+    from zhengwu.notifications.models import Message
+
+    rule(city, "路灯专人", keywords="路灯", lead=city.dept_a, handler=actors.handler_a)
+    do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.55}, acting_user=None)
+    appeal = analysed_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    assert appeal.status == Status.DISPATCHED and appeal.lead_department == city.dept_a
+    lead = appeal.assignments.get(role=Assignment.Role.LEAD, ended_at__isnull=True)
+    assert lead.assignee == actors.handler_a
+    assert Message.objects.filter(
+        recipient=actors.handler_a, body__contains="指定由您承办"
+    ).exists()
+    # Re-dispatch to another body drops the name with the old assignment.
+    actions.do_dispatch(appeal, actions.Route(city.dept_b), acting_user=actors.dispatcher)
+    assert appeal.assignments.get(ended_at__isnull=True, role="lead").assignee is None
+
+
+def test_the_named_handler_must_belong_to_the_lead_body(city: City, actors: Actors) -> None:
+    appeal = new_appeal(city)
+    route = actions.Route(city.dept_a, assignee=actors.handler_b)  # handler_b is in dept_b
+    with pytest.raises(ValidationError, match="不是"):
+        actions.do_dispatch(appeal, route, acting_user=actors.dispatcher)
+    appeal = reload(appeal)
+    assert appeal.status == Status.RECEIVED and not appeal.assignments.exists()
+
+
+def test_the_dispatch_form_offers_the_suggested_handler(
+    city: City, actors: Actors, catalogue, model
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    rule(city, "路灯专人", keywords="路灯", lead=city.dept_a, handler=actors.handler_a)
+    appeal = analysed_appeal(city, title="路灯坏了", content="小区门口路灯不亮，晚上出行很不方便。")
+    client = Client()
+    client.force_login(actors.dispatcher)
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert f'<option value="{actors.handler_a.pk}" selected>' in page
+    response = client.post(
+        reverse("appeals:act", args=[appeal.pk, "dispatch"]),
+        {"dispatch-lead": city.dept_a.pk, "dispatch-assignee": actors.handler_b.pk},
+    )
+    assert response.status_code == 400
+    assert "所选承办人不属于所选主办单位" in response.content.decode()
+    response = client.post(
+        reverse("appeals:act", args=[appeal.pk, "dispatch"]),
+        {"dispatch-lead": city.dept_a.pk, "dispatch-assignee": actors.handler_a.pk},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
+    assert "指定承办人：" in page

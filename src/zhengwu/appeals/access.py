@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from zhengwu.appeals.models import Appeal, Assignment, Extension
 from zhengwu.appeals.workflow import FINISHED, HANDLING, Status
 from zhengwu.org.access import AnyUser, derived, has_role, organisation_ids_with_role, posts
-from zhengwu.org.models import Organisation, Role
+from zhengwu.org.models import Organisation, Role, User
 
 CENTRE_ROLES = (Role.INTAKE_AGENT, Role.DISPATCHER, Role.SUPERVISOR)
 BODY_ROLES = (Role.HANDLER, Role.DEPT_ADMIN, Role.LEADER)
@@ -65,6 +65,23 @@ def _body_ids(user: AnyUser) -> set[int]:
     return ids
 
 
+def handlers_of(organisation: Organisation | int | None) -> QuerySet[User]:
+    """The body's active handlers (承办人): who may be named on an appeal dispatched to it."""
+    if organisation is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__organisation__is_active=True,
+        memberships__role=Role.HANDLER,
+        memberships__is_active=True,
+    ).distinct()
+
+
+def is_handler_of(user: AnyUser, organisation: Organisation) -> bool:
+    return handlers_of(organisation).filter(pk=user.pk).exists()
+
+
 def handling_ids(user: AnyUser) -> set[int]:
     """Bodies in which the user may act on appeals (承办人)."""
     return organisation_ids_with_role(user, Role.HANDLER)
@@ -93,7 +110,7 @@ def assignments_prefetch() -> Prefetch:
     """An appeal's assignments with their bodies and signers: read once per page by the
     permission checks (current_assignment) and the page itself."""
     return Prefetch(
-        "assignments", queryset=Assignment.objects.select_related("organisation", "signed_by")
+        "assignments", queryset=Assignment.objects.select_related("organisation", "signed_by", "assignee")
     )
 
 

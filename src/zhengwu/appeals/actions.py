@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals import abuse, deadlines, notices, numbers, smart_dispatch, tasks
-from zhengwu.appeals.access import current_assignment, handling_ids, require_action
+from zhengwu.appeals.access import current_assignment, handling_ids, is_handler_of, require_action
 from zhengwu.appeals.models import (
     Appeal,
     AppealEvent,
@@ -47,7 +47,7 @@ from zhengwu.lib.tasks import enqueue_on_commit
 from zhengwu.lib.workdays import WorkCalendar
 from zhengwu.org.access import has_role, is_staff_member, posts
 from zhengwu.org.calendar import get_calendar
-from zhengwu.org.models import Division, Organisation, Role
+from zhengwu.org.models import Division, Organisation, Role, User
 
 A = {
     name: register(f"appeals.{name}", label)
@@ -342,7 +342,8 @@ def _auto_dispatch(appeal: Appeal, advice: Any, suggestion: Suggestion) -> None:
         "c": advice.confidence,
         "r": "；".join(advice.reasons),
     }
-    route = Route(advice.lead, tuple(advice.co_handlers), note, advice.category)
+    assignee = User.objects.filter(pk=advice.handler_id).first() if advice.handler_id else None
+    route = Route(advice.lead, tuple(advice.co_handlers), note, advice.category, assignee)
     _accept(appeal, None)
     _route(appeal, route, None, None, "dispatched")
     _save(appeal, *ROUTE_FIELDS)
@@ -408,6 +409,7 @@ class Route:
     co_handlers: tuple[Organisation, ...] = ()
     note: str = ""
     category: Category | None = None
+    assignee: Any = None  # a handler of the lead body, named by a rule or the dispatcher
 
 
 def _check_route(route: Route) -> None:
@@ -415,6 +417,13 @@ def _check_route(route: Route) -> None:
     for org in (route.lead, *route.co_handlers):
         if not org.is_active or org.kind in unfit:
             raise ValidationError({"lead": _("“%(org)s”不能承办诉求。") % {"org": org.name}})
+    if route.assignee is not None and not is_handler_of(route.assignee, route.lead):
+        raise ValidationError(
+            {
+                "assignee": _("%(u)s不是%(org)s的承办人。")
+                % {"u": route.assignee, "org": route.lead.name}
+            }
+        )
     if route.lead in route.co_handlers:
         raise ValidationError({"co_handlers": _("主办单位不能同时是协办单位。")})
     if len(set(route.co_handlers)) != len(route.co_handlers):
@@ -438,7 +447,11 @@ def _assign(
         "response_due": limits.response_due,
     }
     Assignment.objects.create(
-        organisation=route.lead, role=Assignment.Role.LEAD, due=limits.deadline, **common
+        organisation=route.lead,
+        role=Assignment.Role.LEAD,
+        due=limits.deadline,
+        assignee=route.assignee,
+        **common,
     )
     Assignment.objects.bulk_create(
         Assignment(organisation=org, role=Assignment.Role.CO, due=limits.co_due, **common)
@@ -476,6 +489,7 @@ def _route(
             "lead": route.lead.pk,
             "co": [o.pk for o in route.co_handlers],
             "previous_lead": appeal.lead_department_id,
+            "assignee": route.assignee.pk if route.assignee else None,
         },
     )
     appeal.lead_department, appeal.dispatched_at = route.lead, now
@@ -484,7 +498,7 @@ def _route(
         limits.deadline,
         None,
     )
-    notices.new_work(appeal, route.lead, route.co_handlers)
+    notices.new_work(appeal, route.lead, route.co_handlers, route.assignee)
     notices.citizen_update(appeal, public)
 
 

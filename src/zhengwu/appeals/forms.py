@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.appeals.access import handlers_of
 from zhengwu.appeals.actions import Draft, ReopenDecision, ReplyDraft, Route, Verdict
 from zhengwu.appeals.models import (
     AnswerTemplate,
@@ -22,7 +23,7 @@ from zhengwu.appeals.models import (
     Supervision,
 )
 from zhengwu.dispatch.models import AppealType, Category, Urgency
-from zhengwu.org.models import Division, Organisation, validate_mobile
+from zhengwu.org.models import Division, Organisation, User, validate_mobile
 
 HANDLING_KINDS = [k for k in Organisation.Kind.values if k not in ("centre", "government")]
 
@@ -284,6 +285,13 @@ class DispatchForm(forms.Form):
     lead = forms.ModelChoiceField(
         label=_("主办单位"), queryset=Organisation.objects.none(), widget=QuickSelect
     )
+    assignee = forms.ModelChoiceField(
+        label=_("指定承办人"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("可不填：主办单位的承办人均可签收办理"),
+        error_messages={"invalid_choice": _("所选承办人不属于所选主办单位，请重选或留空。")},
+    )
     co_handlers = forms.ModelMultipleChoiceField(
         label=_("协办单位"),
         queryset=Organisation.objects.none(),
@@ -306,11 +314,25 @@ class DispatchForm(forms.Form):
         self.fields["lead"].queryset = bodies
         self.fields["co_handlers"].queryset = bodies
         self.fields["category"].queryset = leaf_categories()
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # A named handler is offered among the handlers of the suggested lead body; a posted
+        # one is checked against the lead actually chosen (clean). Not for several appeals.
+        if self.is_bound:
+            lead = self.data.get(self.add_prefix("lead"), "")
+            self.fields["assignee"].queryset = handlers_of(int(lead) if lead.isdigit() else None)
+        elif self.initial.get("lead"):
+            self.fields["assignee"].queryset = handlers_of(self.initial["lead"])
+        else:
+            del self.fields["assignee"]
 
     def route(self) -> Route:
         d = self.cleaned_data
         return Route(
-            d["lead"], tuple(d.get("co_handlers") or ()), d.get("note", ""), d.get("category")
+            d["lead"],
+            tuple(d.get("co_handlers") or ()),
+            d.get("note", ""),
+            d.get("category"),
+            d.get("assignee"),
         )
 
 

@@ -283,6 +283,15 @@ class Assignment(models.Model):
     signed_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    assignee = models.ForeignKey(
+        USER,
+        verbose_name=_("指定承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("派单规则或派单员点名的承办人；本单位其他承办人仍可签收办理"),
+    )
     return_reason = models.CharField(_("退单理由"), max_length=30, blank=True)
     return_note = models.TextField(_("退单说明"), blank=True)
     returned_at = models.DateTimeField(_("退单时间"), null=True, blank=True)

@@ -6,6 +6,7 @@ Every function here is called inside the use case's transaction; the outbox send
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -76,7 +77,13 @@ def to_body(
         notify_user(user, subject=subject, body=text, about=appeal)
 
 
-def new_work(appeal: Appeal, lead: Organisation, co_handlers: Iterable[Organisation]) -> None:
+def new_work(
+    appeal: Appeal, lead: Organisation, co_handlers: Iterable[Organisation], assignee: Any = None
+) -> None:
     to_body(appeal, lead, _("新派单（主办）：%(t)s") % {"t": appeal.title})
+    if assignee is not None:
+        subject = _("诉求%(n)s：%(t)s") % {"n": appeal.number, "t": appeal.title[:30]}
+        text = _("派单指定由您承办：%(t)s") % {"t": appeal.title}
+        notify_user(assignee, subject=subject, body=text, about=appeal)
     for org in co_handlers:
         to_body(appeal, org, _("新派单（协办）：%(t)s") % {"t": appeal.title})

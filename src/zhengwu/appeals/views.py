@@ -187,7 +187,9 @@ ACTIONS: dict[str, Action] = {
         f.DispatchForm,
         lambda a, d, u, v: actions.do_dispatch(
             a,
-            actions.Route(d["lead"], tuple(d["co_handlers"]), d["note"], d["category"]),
+            actions.Route(
+                d["lead"], tuple(d["co_handlers"]), d["note"], d["category"], d.get("assignee")
+            ),
             acting_user=u,
             expected_version=v,
         ),

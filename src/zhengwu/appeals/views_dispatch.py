@@ -28,6 +28,7 @@ def dispatch_initial(appeal: Appeal) -> dict[str, Any]:
             "category": appeal.category_id or suggestion.category_id,
             "lead": suggestion.lead_id,
             "co_handlers": suggestion.details.get("co_handlers", []),
+            "assignee": suggestion.details.get("handler"),
         }
     responsible = appeal.category.responsible() if appeal.category_id else None
     return {
