@@ -188,6 +188,18 @@ def test_a_stale_version_is_a_conflict(city: City, actors: Actors) -> None:
     assert reload(appeal).status == Status.RECEIVED
 
 
+def test_dispatch_can_name_a_handler_of_the_lead_body(city: City, actors: Actors) -> None:
+    appeal = new_appeal(city)
+    dispatcher = KeyClient(token_for(actors.dispatcher))
+    url = f"{BASE}/appeals/{appeal.number}/dispatch"
+    wrong = dispatcher.post(url, {"lead_id": city.dept_a.pk, "assignee_id": actors.handler_b.pk})
+    assert wrong.status_code == 400 and "assignee_id" in wrong.content.decode()
+    assert reload(appeal).status == Status.RECEIVED
+    right = dispatcher.post(url, {"lead_id": city.dept_a.pk, "assignee_id": actors.handler_a.pk})
+    assert right.status_code == 200
+    assert reload(appeal).assignments.get(role="lead").assignee == actors.handler_a
+
+
 def test_partners_cannot_take_staff_actions(city: City, actors: Actors, dahe: KeyClient) -> None:
     number = dahe.post(f"{BASE}/appeals", APPEAL).json()["number"]
     assert dahe.post(f"{BASE}/appeals/{number}/accept").status_code == 404

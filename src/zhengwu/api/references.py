@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from zhengwu.appeals.access import handlers_of
 from zhengwu.dispatch.models import Category
 from zhengwu.org.models import Division, Organisation
 
@@ -33,3 +36,11 @@ def organisation_or_error(organisation_id: int, *, field: str) -> Organisation:
     if organisation is None:
         raise _unknown(field, _("单位不存在或已停用。"))
     return organisation
+
+
+def handler_or_error(user_id: int, lead: Organisation, *, field: str) -> Any:
+    """A handler of the lead body; anyone else, existing or not, is the same error."""
+    user = handlers_of(lead).filter(pk=user_id).first()
+    if user is None:
+        raise _unknown(field, _("不是主办单位的承办人。"))
+    return user

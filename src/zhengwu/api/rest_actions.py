@@ -16,7 +16,7 @@ from ninja.responses import Status as Answer
 from zhengwu.api import present
 from zhengwu.api.callers import Caller
 from zhengwu.api.models import Operation
-from zhengwu.api.references import category_or_error, organisation_or_error
+from zhengwu.api.references import category_or_error, handler_or_error, organisation_or_error
 from zhengwu.api.responses import responses
 from zhengwu.api.schemas import (
     AppealOut,
@@ -65,13 +65,19 @@ def accept(request: HttpRequest, number: str, data: VersionIn) -> dict:
 
 
 def _route(data: DispatchIn) -> actions.Route:
+    lead = organisation_or_error(data.lead_id, field="lead_id")
     return actions.Route(
-        lead=organisation_or_error(data.lead_id, field="lead_id"),
+        lead=lead,
         co_handlers=tuple(
             organisation_or_error(pk, field="co_handler_ids") for pk in data.co_handler_ids
         ),
         note=data.note,
         category=category_or_error(data.category_id) if data.category_id else None,
+        assignee=(
+            handler_or_error(data.assignee_id, lead, field="assignee_id")
+            if data.assignee_id
+            else None
+        ),
     )
 
 

@@ -131,6 +131,7 @@ class DispatchIn(VersionIn):
     co_handler_ids: list[int] = Field(default_factory=list, max_length=10)
     note: str = Field("", max_length=2000)
     category_id: int | None = None
+    assignee_id: int | None = Field(None, description="指定承办人：主办单位的承办人（可不填）")
 
 
 class ReturnIn(VersionIn):

@@ -110,7 +110,8 @@ def assignments_prefetch() -> Prefetch:
     """An appeal's assignments with their bodies and signers: read once per page by the
     permission checks (current_assignment) and the page itself."""
     return Prefetch(
-        "assignments", queryset=Assignment.objects.select_related("organisation", "signed_by", "assignee")
+        "assignments",
+        queryset=Assignment.objects.select_related("organisation", "signed_by", "assignee"),
     )
 
 
