@@ -411,3 +411,23 @@ def test_exports_open_in_libreoffice_with_the_chinese_text(
         assert "部门办理情况通报" in text and "市城市管理局" in text, kind
         fonts = run_tool("pdffonts", pdf)
         assert re.search(r"CJK|Song|Hei|Ming|Kai", fonts), fonts
+
+
+def test_hot_items_count_each_matter_per_county_against_the_week_before(city: City) -> None:
+    from zhengwu.dispatch.models import Category
+
+    lamps = Category.objects.create(name="路灯")
+    noise = Category.objects.create(name="噪声")
+    with time_machine.travel(at(2025, 6, 3, 9), tick=False):  # the week before
+        new_appeal(city, phone="13700000009", category=lamps)
+        new_appeal(city, phone="13700000010", category=noise)
+    with time_machine.travel(at(2025, 6, 10, 9), tick=False):
+        for phone in ("13700000011", "13700000011", "13700000012"):
+            new_appeal(city, phone=phone, category=lamps)
+        new_appeal(city, phone="13700000013", category=noise, division=None)
+    rows = builders.hotspots_report(WEEK)["tables"][0]["rows"]
+    # Rank, matter, county, appeals, citizens, the week before, change, answered.
+    assert rows[0][1:7] == ["路灯", "金水区", 3, 2, 1, 2.0]
+    # No place: a city-wide item, not the county's noise of the week before.
+    assert rows[1][1:7] == ["噪声", "全市", 1, 1, 0, None]
+    assert len(rows) == 2

@@ -226,8 +226,10 @@ def departments_report(period: Period, minimum: int = WEEKLY_MINIMUM_VOLUME) -> 
 def hotspots_report(period: Period) -> dict:
     previous = period.previous()
     rows = []
-    for rank, item in enumerate(hotspots.hot_items(period), start=1):
-        before = hotspots.previous_count(previous, item["category"], item["county"])
+    items = hotspots.hot_items(period)
+    counts = hotspots.previous_counts(previous, items)
+    for rank, item in enumerate(items, start=1):
+        before = counts.get((item["category"], item["county"]), 0)
         rows.append(
             [
                 rank,

@@ -1,12 +1,14 @@
 """The period's most frequent matters: a catalogue item in a county, with how many citizens
 raised it and how much of it is already answered. (Text clustering of hot spots belongs to the
-dispatch app; this is the count-based view the weekly report always has.)"""
+dispatch app; this is the count-based view the weekly report always has.)
+
+Counted in the database, grouped by category and county (the first six digits of the division
+code; appeals with no place form the county ""), in one pass over the period's appeals."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Substr
 
 from zhengwu.appeals.models import Appeal
 from zhengwu.dispatch.models import Category
@@ -17,18 +19,31 @@ from zhengwu.reports.rollups import appeals_in
 LIMIT = 15
 
 
-def hot_items(period: Period, limit: int = LIMIT) -> list[dict]:
-    rows = (
+def _by_item(period: Period) -> QuerySet:
+    return (
         Appeal.objects.filter(appeals_in(period.start, period.end), category__isnull=False)
-        .values("category_id", "division__code")
-        .annotate(
-            n=Count("pk"),
-            citizens=Count("contact_phone", distinct=True),
-            answered=Count("pk", filter=Q(closed_at__isnull=False)),
-        )
-        .order_by("-n")[:500]
+        .annotate(county=Coalesce(Substr("division__code", 1, 6), Value("")))
+        .values("category_id", "county")
     )
-    items = _fold_counties(rows)[:limit]
+
+
+def hot_items(period: Period, limit: int = LIMIT) -> list[dict]:
+    rows = _by_item(period).annotate(
+        n=Count("pk"),
+        citizens=Count("contact_phone", distinct=True),
+        answered=Count("pk", filter=Q(closed_at__isnull=False)),
+    )
+    rows = rows.order_by("-n", "category_id", "county")[:limit]
+    items = [
+        {
+            "category": row["category_id"],
+            "county": row["county"] or "",
+            "n": row["n"],
+            "citizens": row["citizens"],
+            "answered": row["answered"],
+        }
+        for row in rows
+    ]
     categories = dict(
         Category.objects.filter(pk__in=[i["category"] for i in items]).values_list("pk", "path")
     )
@@ -41,19 +56,13 @@ def hot_items(period: Period, limit: int = LIMIT) -> list[dict]:
     return items
 
 
-def _fold_counties(rows: Iterable[dict]) -> list[dict]:
-    items: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["category_id"], (row["division__code"] or "")[:6])
-        item = items.setdefault(key, {"n": 0, "citizens": 0, "answered": 0})
-        for name in ("n", "citizens", "answered"):
-            item[name] += row[name]
-    ranked = sorted(items.items(), key=lambda kv: (-kv[1]["n"], kv[0][0], kv[0][1]))
-    return [{"category": k[0], "county": k[1], **v} for k, v in ranked]
-
-
-def previous_count(previous: Period, category: int, county: str) -> int:
-    query = Appeal.objects.filter(appeals_in(previous.start, previous.end), category=category)
-    if county:
-        query = query.filter(division__code__startswith=county)
-    return query.count()
+def previous_counts(previous: Period, items: list[dict]) -> dict[tuple[int, str], int]:
+    """How many appeals each item had in the previous period: {(category, county): n}."""
+    if not items:
+        return {}
+    rows = (
+        _by_item(previous)
+        .filter(category__in={item["category"] for item in items})
+        .annotate(n=Count("pk"))
+    )
+    return {(row["category_id"], row["county"] or ""): row["n"] for row in rows}
