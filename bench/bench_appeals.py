@@ -30,6 +30,7 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from queue import Empty
 from typing import Any
 
 import _django
@@ -143,7 +144,16 @@ def run_intake(url: str, kind: str, processes: int, count: int) -> tuple[Stats, 
     ]
     for process in workers:
         process.start()
-    outcomes = [results.get() for _ in workers]
+    outcomes = []
+    while len(outcomes) < len(workers):
+        try:
+            outcomes.append(results.get(timeout=5))
+        except Empty:
+            # A worker that died (its traceback is above) would leave us waiting for ever.
+            if any(p.exitcode for p in workers):
+                for process in workers:
+                    process.kill()
+                raise SystemExit("an intake worker failed: see its traceback above") from None
     for process in workers:
         process.join()
         if process.exitcode:
@@ -277,6 +287,7 @@ def main() -> None:
     parser.add_argument("--users", nargs="*", default=USERS)
     args = parser.parse_args()
     _django.setup(args.database_url)
+    _django.migrate()
     for line in machine():
         print(line)
     if not args.skip_workbench:

@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--skip-rebuild", action="store_true")
     args = parser.parse_args()
     _django.setup(args.database_url)
+    _django.migrate()
     from django.db import connection
 
     from zhengwu.appeals.models import Appeal, AppealEvent
