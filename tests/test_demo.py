@@ -39,3 +39,22 @@ def test_the_demo_city_has_the_expected_shape() -> None:
         user = User.objects.get(username=account.login)
         if account.role:
             assert access.has_role(user, account.role)
+
+
+def test_the_demo_hub_loads_once_and_again_changes_nothing() -> None:
+    """`load_demo` without the five weeks of history (those take a minute): the city, the
+    catalogue, smart dispatch, the sample appeals walked through the workflow, the templates."""
+    from zhengwu.appeals.models import AnswerTemplate, Appeal, AppealEvent
+
+    call_command("load_demo", "--no-history", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = (Appeal.objects.count(), AppealEvent.objects.count(), AnswerTemplate.objects.count())
+    assert first[0] >= 6
+    assert set(AnswerTemplate.objects.values_list("kind", flat=True)) == set(AnswerTemplate.Kind)
+    assert Appeal.objects.exclude(status="received").exists()  # the samples moved on
+    call_command("load_demo", "--no-history", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (
+        Appeal.objects.count(),
+        AppealEvent.objects.count(),
+        AnswerTemplate.objects.count(),
+    ) == first
+    assert verify_chain().ok
