@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from tests.appeal_helpers import analysed_appeal, dispatched, new_appeal, reload
 from tests.dispatch_helpers import corpus, small_catalogue
-from tests.factories import Actors, City, division
+from tests.factories import Actors, City, division, user
 from zhengwu.appeals import actions, periodic, smart_dispatch
 from zhengwu.appeals.workflow import Status
 from zhengwu.dispatch import classifier, gazetteer, hotspots, routing, rules, similarity, versions
 from zhengwu.dispatch.actions import do_move_rule, do_save_dispatch_settings, do_save_rule
 from zhengwu.dispatch.models import ModelVersion, PlaceAlias, RoutingRule, Suggestion
-from zhengwu.org.models import Division
+from zhengwu.org.models import Division, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +357,13 @@ def test_the_dispatch_form_offers_the_suggested_handler(
     assert response.status_code == 302
     page = client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "指定承办人：" in page
+    # The named handler sees it marked in their queue; a colleague sees it unmarked.
+    queue = reverse("appeals:queue", args=["to_sign"])
+    named = Client()
+    named.force_login(actors.handler_a)
+    assert "指定我承办" in named.get(queue).content.decode()
+    colleague = user("handler_a2", (city.dept_a, Role.HANDLER))
+    other = Client()
+    other.force_login(colleague)
+    html = other.get(queue).content.decode()
+    assert appeal.number in html and "指定我承办" not in html

@@ -234,6 +234,17 @@ def wall(q: str = "") -> QuerySet[Appeal]:
     )
 
 
+def named_to(user: AnyUser, appeal_ids: list[int]) -> set[int]:
+    """Which of these appeals a dispatch named this handler for (指定承办人), now."""
+    if not appeal_ids or not has_role(user, Role.HANDLER):
+        return set()
+    return set(
+        Assignment.objects.filter(
+            appeal_id__in=appeal_ids, assignee=user, ended_at__isnull=True
+        ).values_list("appeal_id", flat=True)
+    )
+
+
 def answer_templates(
     kind: str, user: AnyUser, appeal: Appeal | None = None
 ) -> QuerySet[AnswerTemplate]:

@@ -58,8 +58,10 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     )
     number = request.GET.get("page")
     page = CappedPaginator(appeals, PAGE_SIZE, page=number).get_page(number)
+    named = queries.named_to(request.user, [appeal.pk for appeal in page])
     for appeal in page:
         appeal.deadline_state = deadline_state(appeal.deadline, now.now, now.near)
+        appeal.named_to_me = appeal.pk in named
     return render(
         request,
         "appeals/queue.html",
