@@ -474,3 +474,18 @@ def test_tracking_guesses_are_limited(city: City) -> None:
         client.post(reverse("appeals:track"), {"number": appeal.number, "code": "000001"})
     response = client.post(reverse("appeals:track"), {"number": appeal.number, "code": "000002"})
     assert "次数过多" in response.content.decode()
+
+
+def test_queues_show_30_or_100_appeals_a_page(city: City, actors: Actors) -> None:
+    for i in range(35):
+        new_appeal(city, phone=f"137{i:08d}")
+    client = as_user(actors.dispatcher)
+    url = reverse("appeals:queue", args=["received"])
+
+    def ticks(query: str) -> int:
+        return client.get(f"{url}?{query}").content.decode().count('name="appeal"')
+
+    assert ticks("") == 30 and ticks("per=abc") == 30 and ticks("per=100") == 35
+    assert ticks("page=2") == 5
+    page = client.get(f"{url}?per=30&page=1").content.decode()
+    assert "per=30&amp;page=2" in page and "page=1&amp;page=2" not in page

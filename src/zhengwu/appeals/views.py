@@ -27,6 +27,7 @@ from zhengwu.org.access import has_role, require_staff
 from zhengwu.org.calendar import get_calendar
 
 PAGE_SIZE = 30
+PAGE_SIZES = (30, 100)  # 100 at a time for clearing a queue with bulk actions
 
 
 def clock() -> queries.Clock:
@@ -47,6 +48,12 @@ def _filters(request: HttpRequest) -> queries.Filters:
     )
 
 
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_safe
 def queue(request: HttpRequest, key: str) -> HttpResponse:
     queue = queries.QUEUE_BY_KEY.get(key)
@@ -57,7 +64,8 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
         queries.queue_appeals(request.user, queue, now), _filters(request), queue.order
     )
     number = request.GET.get("page")
-    page = CappedPaginator(appeals, PAGE_SIZE, page=number).get_page(number)
+    per = int(request.GET["per"]) if request.GET.get("per") in ("30", "100") else PAGE_SIZE
+    page = CappedPaginator(appeals, per, page=number).get_page(number)
     named = queries.named_to(request.user, [appeal.pk for appeal in page])
     for appeal in page:
         appeal.deadline_state = deadline_state(appeal.deadline, now.now, now.near)
@@ -75,7 +83,9 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
                 (name, ACTION_LABELS[name], _action_form(name, None, request.user))
                 for name in _bulk_actions(request.user, key)
             ],
-            "query": request.GET.urlencode(),
+            "query": _without_page(request),
+            "per": per,
+            "page_sizes": PAGE_SIZES,
         },
     )
 
