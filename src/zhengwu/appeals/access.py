@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import Appeal, Assignment, Extension
 from zhengwu.appeals.workflow import FINISHED, HANDLING, Status
-from zhengwu.org.access import AnyUser, derived, has_role, organisation_ids_with_role, posts
+from zhengwu.org.access import (
+    AnyUser,
+    derived,
+    has_role,
+    organisation_ids_with_role,
+    posts,
+    staff_of,
+)
 from zhengwu.org.models import Organisation, Role, User
 
 CENTRE_ROLES = (Role.INTAKE_AGENT, Role.DISPATCHER, Role.SUPERVISOR)
@@ -67,15 +74,7 @@ def _body_ids(user: AnyUser) -> set[int]:
 
 def handlers_of(organisation: Organisation | int | None) -> QuerySet[User]:
     """The body's active handlers (承办人): who may be named on an appeal dispatched to it."""
-    if organisation is None:
-        return User.objects.none()
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=organisation,
-        memberships__organisation__is_active=True,
-        memberships__role=Role.HANDLER,
-        memberships__is_active=True,
-    ).distinct()
+    return staff_of(organisation, Role.HANDLER)
 
 
 def is_handler_of(user: AnyUser, organisation: Organisation) -> bool:

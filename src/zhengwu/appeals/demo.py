@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from zhengwu.appeals import actions
+from zhengwu.appeals.access import handlers_of
 from zhengwu.appeals.models import AnswerTemplate, Appeal, Channel, Mailbox
 from zhengwu.dispatch.models import AppealType, Category
 from zhengwu.org.actions import StaffAccount, do_create_staff
@@ -193,7 +194,7 @@ def _submit(sample: Sample) -> Appeal:
 
 
 def _handler_for(lead: Organisation) -> User | None:
-    return User.objects.filter(memberships__organisation=lead, memberships__role="handler").first()
+    return handlers_of(lead).first()
 
 
 def _advance(appeal: Appeal, sample: Sample) -> None:

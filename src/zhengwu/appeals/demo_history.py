@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from zhengwu.appeals import actions, numbers
+from zhengwu.appeals.access import handlers_of
 from zhengwu.appeals.models import Appeal, Channel, Mailbox, RejectionReason
 from zhengwu.appeals.periodic import run_checks
 from zhengwu.dispatch.models import Category
@@ -87,9 +88,7 @@ def _people() -> dict[str, User]:
 
 
 def _handler(lead: Organisation) -> User | None:
-    return User.objects.filter(
-        memberships__organisation=lead, memberships__role="handler", is_active=True
-    ).first()
+    return handlers_of(lead).first()
 
 
 def _leaves() -> list[Category]:

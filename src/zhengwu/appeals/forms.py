@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.access import handlers_of
-from zhengwu.appeals.actions import Draft, ReopenDecision, ReplyDraft, Route, Verdict
+from zhengwu.appeals.actions import Draft, ReopenDecision, Verdict
 from zhengwu.appeals.models import (
     AnswerTemplate,
     Mailbox,
@@ -316,7 +316,7 @@ class DispatchForm(forms.Form):
         self.fields["category"].queryset = leaf_categories()
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
         # A named handler is offered among the handlers of the suggested lead body; a posted
-        # one is checked against the lead actually chosen (clean). Not for several appeals.
+        # one must be a handler of the lead actually posted. Not for several appeals at once.
         if self.is_bound:
             lead = self.data.get(self.add_prefix("lead"), "")
             self.fields["assignee"].queryset = handlers_of(int(lead) if lead.isdigit() else None)
@@ -324,16 +324,6 @@ class DispatchForm(forms.Form):
             self.fields["assignee"].queryset = handlers_of(self.initial["lead"])
         else:
             del self.fields["assignee"]
-
-    def route(self) -> Route:
-        d = self.cleaned_data
-        return Route(
-            d["lead"],
-            tuple(d.get("co_handlers") or ()),
-            d.get("note", ""),
-            d.get("category"),
-            d.get("assignee"),
-        )
 
 
 class ReclassifyForm(forms.Form):
@@ -410,12 +400,6 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     attachments = MultipleFileField(label=_("附件（随答复公开）"))
-
-    def draft(self) -> ReplyDraft:
-        d = self.cleaned_data
-        return ReplyDraft(
-            d["text"], d["outcome"], d.get("internal_remarks", ""), d.get("attachments") or []
-        )
 
 
 class ReviewForm(forms.Form):
@@ -516,10 +500,6 @@ class ReopenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = handling_bodies()
-
-    def route(self) -> Route | None:
-        lead = self.cleaned_data.get("lead")
-        return Route(lead, note=self.cleaned_data["note"]) if lead else None
 
 
 class MergeForm(forms.Form):

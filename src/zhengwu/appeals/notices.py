@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import Appeal, Reply
 from zhengwu.notifications.api import notify, notify_user
-from zhengwu.org.models import Organisation, Role, User
+from zhengwu.org.access import staff_of
+from zhengwu.org.models import Organisation, Role
 
 
 def _link(path: str) -> str:
@@ -54,17 +55,6 @@ def replied(appeal: Appeal, reply: Reply, token: str) -> None:
     _to_citizen(appeal, _("诉求已答复，请评价"), body)
 
 
-def _staff(organisation: Organisation, roles: Iterable[str]) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__is_active=True,
-            memberships__role__in=list(roles),
-        ).distinct()
-    )
-
-
 def to_body(
     appeal: Appeal, organisation: Organisation | None, text: str, *, leaders: bool = False
 ) -> None:
@@ -73,7 +63,7 @@ def to_body(
         return
     roles = [Role.HANDLER, Role.LEADER] if leaders else [Role.HANDLER]
     subject = _("诉求%(n)s：%(t)s") % {"n": appeal.number, "t": appeal.title[:30]}
-    for user in _staff(organisation, roles):
+    for user in staff_of(organisation, *roles):
         notify_user(user, subject=subject, body=text, about=appeal)
 
 

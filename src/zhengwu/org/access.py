@@ -81,6 +81,18 @@ def organisation_ids_with_role(user: AnyUser, *roles: str) -> set[int]:
     return {post.organisation_id for post in posts(user) if post.role in roles}
 
 
+def staff_of(organisation: Organisation | int | None, *roles: str) -> QuerySet[User]:
+    """The active users holding one of these roles in the body (its handlers, its leaders)."""
+    if organisation is None:
+        return User.objects.none()
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__is_active=True,
+        memberships__role__in=roles,
+    ).distinct()
+
+
 def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
     """Staff see the whole directory (who handles what is not secret inside government);
     citizens and anonymous visitors see none of it here (public pages list names only)."""
