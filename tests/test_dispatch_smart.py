@@ -367,3 +367,9 @@ def test_the_dispatch_form_offers_the_suggested_handler(
     other.force_login(colleague)
     html = other.get(queue).content.decode()
     assert appeal.number in html and "指定我承办" not in html
+
+
+def test_a_rule_cannot_name_a_handler_of_another_body(city: City, actors: Actors) -> None:
+    with pytest.raises(ValidationError, match="指定承办人"):
+        rule(city, "错配", keywords="路灯", lead=city.dept_a, handler=actors.handler_b)
+    assert not RoutingRule.objects.filter(name="错配").exists()

@@ -346,6 +346,9 @@ def _check_rule(rule: RoutingRule, co_handlers: list[Organisation]) -> None:
         _check_handling_body(organisation, _("协办单位"))
     if rule.lead in co_handlers:
         raise ValidationError({"co_handlers": _("主办单位不能同时是协办单位。")})
+    handlers = access.staff_of(rule.lead_id, Role.HANDLER)
+    if rule.handler_id and not handlers.filter(pk=rule.handler_id).exists():
+        raise ValidationError({"handler": _("指定承办人须是主办单位的承办人。")})
 
 
 def _rule_changes(rule: RoutingRule, values: dict[str, Any]) -> dict[str, tuple]:
