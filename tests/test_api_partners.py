@@ -135,3 +135,17 @@ def test_the_demo_partner_has_the_documented_key(settings, capsys) -> None:
     settings.DEBUG = False
     with pytest.raises(Exception, match="DEBUG only"):
         call_command("load_demo_partner")
+
+
+@pytest.mark.django_db
+def test_partner_keys_are_cached_until_they_change(actors: Actors, django_assert_num_queries):
+    registered, raw = partner()
+    assert caller_for_key(raw).partner == registered  # looked up, cached, last use noted
+    with django_assert_num_queries(0):
+        assert caller_for_key(raw).partner == registered
+    do_update_partner(registered, is_active=False)
+    assert caller_for_key(raw) is None
+    do_update_partner(registered, is_active=True)
+    assert caller_for_key(raw).partner == registered
+    do_revoke_key(ApiKey.objects.get(partner=registered))
+    assert caller_for_key(raw) is None

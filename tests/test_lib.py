@@ -66,3 +66,39 @@ def test_hashing_is_canonical_and_length_prefixed() -> None:
 )
 def test_it_masks_self_introduced_names_but_not_ordinary_words(text: str, masked: str) -> None:
     assert mask_text(text) == masked
+
+
+@pytest.fixture
+def redis_cache():
+    """The production cache backend against the real Redis (database 14, emptied)."""
+    import os
+
+    from zhengwu.lib.cache import RedisCache
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    backend = RedisCache(url, {})
+    try:
+        backend.clear()
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {url}: {exc}")
+    yield backend
+    backend.clear()
+
+
+def test_the_redis_backend_keeps_one_client(redis_cache) -> None:
+    client = redis_cache._cache.get_client()
+    assert redis_cache._cache.get_client(write=True) is client
+    redis_cache.set("k", {"a": 1}, 30)
+    assert redis_cache.get("k") == {"a": 1}
+    assert redis_cache.add("n", 1, 30) and redis_cache.incr("n") == 2
+
+
+def test_counters_count_in_a_window(redis_cache, monkeypatch) -> None:
+    from zhengwu.lib import cache as shared
+
+    monkeypatch.setattr(shared, "cache", redis_cache)
+    assert [shared.count("hits", 60) for _ in range(3)] == [1, 2, 3]
+    ttl = redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("hits"))
+    assert 0 < ttl <= 60  # the window ends: the counter does not live for ever

@@ -174,7 +174,7 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zhengwu.lib.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
         if os.environ.get("REDIS_URL")

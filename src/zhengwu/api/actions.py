@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.api import keys
+from zhengwu.api.callers import forget_keys
 from zhengwu.api.models import (
     PARTNER_CHANNELS,
     ApiKey,
@@ -127,6 +128,7 @@ def do_update_partner(partner: Partner, *, acting_user: Any = None, **changes: A
     partner.full_clean()
     partner.save()
     forget_subscribers()
+    forget_keys(*partner.keys.values_list("key_hash", flat=True))
     _audit("partner_updated", acting_user, partner, slug=partner.slug, changes=sorted(changes))
     return partner
 
@@ -181,6 +183,7 @@ def do_rotate_key(
     else:
         key.revoked_at = now
     key.save(update_fields=["expires_at", "revoked_at"])
+    forget_keys(key.key_hash)
     new, raw = _issue(partner=key.partner, user=key.user, acting_user=acting_user, label=key.label)
     _audit("key_rotated", acting_user, key, prefix=key.prefix, successor=new.prefix)
     return new, raw
@@ -192,6 +195,7 @@ def do_revoke_key(key: ApiKey, *, acting_user: Any = None) -> ApiKey:
     key = _locked_usable(key)
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
+    forget_keys(key.key_hash)
     _audit("key_revoked", acting_user, key, prefix=key.prefix)
     return key
 

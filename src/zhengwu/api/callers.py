@@ -11,10 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from zhengwu.api import keys
 from zhengwu.api.models import ApiKey, Partner
+from zhengwu.lib.cache import count
 
 # last_used_at is informative; writing it on every request would add a write to every read.
 TOUCH_EVERY = dt.timedelta(minutes=5)
@@ -38,11 +40,42 @@ class Caller:
 ANONYMOUS = Caller(user=AnonymousUser())
 
 
+# A partner's key is looked up on every call; the answer is cached (in Redis in production, so
+# all servers share it) and dropped when the key or its partner changes (`forget_keys`). Staff
+# members' personal tokens are not cached: their accounts change outside the API's use cases.
+KEY_CACHE_SECONDS = 60
+
+
+def _key_cache(digest: str) -> str:
+    return f"api:key:{digest}"
+
+
+def _lookup(digest: str) -> ApiKey | None:
+    key = cache.get(_key_cache(digest))
+    if key is None:
+        key = (
+            ApiKey.objects.select_related("partner__service_user", "user")
+            .filter(key_hash=digest)
+            .first()
+        )
+        if key is not None and key.partner_id is not None:
+            cache.set(_key_cache(digest), key, KEY_CACHE_SECONDS)
+    return key
+
+
+def forget_keys(*digests: str) -> None:
+    """Call inside the transaction that revokes, rotates or changes keys or their partner."""
+    names = [_key_cache(d) for d in digests]
+    # Now, and again after commit: a call served in between may have cached the old row.
+    cache.delete_many(names)
+    transaction.on_commit(lambda: cache.delete_many(names), robust=True)
+
+
 def caller_for_key(raw: str) -> Caller | None:
     """The caller a key belongs to, or None for an unknown, revoked or expired key."""
     if not keys.looks_like_key(raw):
         return None
-    key = ApiKey.objects.select_related("partner", "user").filter(key_hash=keys.digest(raw)).first()
+    key = _lookup(keys.digest(raw))
     if key is None or not key.is_usable():
         return None
     if (key.partner and not key.partner.is_active) or (key.user and not key.user.is_active):
@@ -55,6 +88,9 @@ def _touch(key: ApiKey) -> None:
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > TOUCH_EVERY:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        if key.partner_id is not None:  # the cached copy too, or every call would write
+            key.last_used_at = now
+            cache.set(_key_cache(key.key_hash), key, KEY_CACHE_SECONDS)
 
 
 class RateLimited(Exception):
@@ -77,9 +113,5 @@ def check_rate(caller: Caller, ip: str | None) -> None:
     bucket, limit = _bucket(caller, ip)
     now = time.time()
     key = f"api:rate:{bucket}:{int(now) // WINDOW_SECONDS}"
-    try:
-        count = cache.incr(key)  # one round trip for every call but the window's first
-    except ValueError:
-        count = 1 if cache.add(key, 1, timeout=WINDOW_SECONDS + 10) else cache.incr(key)
-    if count > limit:
+    if count(key, WINDOW_SECONDS + 10) > limit:
         raise RateLimited(WINDOW_SECONDS - int(now) % WINDOW_SECONDS)
