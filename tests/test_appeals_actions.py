@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from tests.appeal_helpers import (
@@ -140,6 +141,48 @@ def test_hotline_entry_is_for_agents_only(city: City, actors: Actors) -> None:
         actions.do_submit_appeal(draft, channel="hotline", acting_user=actors.handler_a)
 
 
+def test_a_hotline_agent_submits_and_accepts_in_one_step(city: City, actors: Actors) -> None:
+    draft = actions.Draft(
+        "help",
+        "井盖缺失",
+        "解放路口人行道井盖缺失，很危险，请尽快处理。",
+        contact_phone="13700004444",
+    )
+    appeal, _ = actions.do_submit_appeal(
+        draft, channel="hotline", acting_user=actors.intake, accept=True
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ACCEPTED and appeal.accepted_at is not None
+    assert [e.kind for e in appeal.events.order_by("pk")] == ["submitted", "accepted"]
+    audited = AuditEvent.objects.filter(object_id=str(appeal.pk)).order_by("seq")
+    assert [(a.action, a.summary["status"]) for a in audited] == [
+        ("appeals.submitted", "received"),
+        ("appeals.accepted", "accepted"),
+    ]
+    assert verify_chain().ok
+
+
+def test_a_refused_acceptance_takes_in_nothing(city: City, actors: Actors, monkeypatch) -> None:
+    """Should acceptance be refused, the call is not half taken in: nothing is written."""
+    from zhengwu.appeals import access
+
+    original = access.available_actions
+    monkeypatch.setattr(
+        access, "available_actions", lambda user, appeal: original(user, appeal) - {"accept"}
+    )
+    draft = actions.Draft(
+        "help",
+        "井盖缺失",
+        "解放路口人行道井盖缺失，很危险，请尽快处理。",
+        contact_phone="13700004444",
+    )
+    before = (Appeal.objects.count(), AuditEvent.objects.count(), Message.objects.count())
+    with pytest.raises(PermissionDenied):
+        actions.do_submit_appeal(draft, channel="hotline", acting_user=actors.intake, accept=True)
+    after = (Appeal.objects.count(), AuditEvent.objects.count(), Message.objects.count())
+    assert after == before
+
+
 def test_a_logged_in_citizens_appeal_is_theirs(city: City, actors: Actors) -> None:
     appeal = new_appeal(city, user=actors.citizen)
     assert appeal.citizen == actors.citizen
@@ -147,11 +190,23 @@ def test_a_logged_in_citizens_appeal_is_theirs(city: City, actors: Actors) -> No
     assert staff_entered.citizen is None
 
 
-def test_blocked_contacts_are_refused(city: City) -> None:
-    BlockedContact.objects.create(kind="phone", value="13700001111", reason="恶意重复来电")
+@pytest.mark.parametrize("cached_max", [10_000, 0], ids=["cached list", "list too long"])
+def test_blocked_contacts_are_refused(city: City, monkeypatch, cached_max: int) -> None:
+    from zhengwu.appeals import abuse
+
+    monkeypatch.setattr(abuse, "BLOCKLIST_CACHED_MAX", cached_max)
+    submit(city)  # asks the (empty) list first, so a cached copy must be dropped below
+    block = BlockedContact.objects.create(kind="phone", value="13700001111", reason="恶意重复来电")
     with pytest.raises(ValidationError, match="限制"):
         submit(city)
-    BlockedContact.objects.update(expires_at=at(2020, 1, 1))
+    block.expires_at = at(2020, 1, 1)
+    block.save()
+    submit(city)
+    block.expires_at = timezone.now() + dt.timedelta(days=1)
+    block.save()
+    with pytest.raises(ValidationError, match="限制"):
+        submit(city)
+    block.delete()
     submit(city)
 
 

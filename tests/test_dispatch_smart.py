@@ -215,6 +215,23 @@ def test_auto_dispatch_above_the_threshold(city: City, actors: Actors, catalogue
     assert [(r.category_id, r.weight) for r in rows] == [(catalogue[0].pk, 2.0)]
 
 
+def test_a_call_the_agent_accepted_is_analysed_too(
+    city: City, actors: Actors, catalogue, model
+) -> None:
+    do_save_dispatch_settings({"auto_dispatch": True, "threshold": 0.55}, acting_user=None)
+    draft = actions.Draft(
+        "help", "路灯坏了", "小区门口路灯不亮，晚上出行很不方便。", contact_phone="13700004444"
+    )
+    appeal, _ = actions.do_submit_appeal(
+        draft, channel="hotline", acting_user=actors.intake, accept=True
+    )
+    assert actions.do_analyse_new_appeal(appeal.pk) == "analysed"
+    appeal = reload(appeal)
+    assert appeal.status == Status.DISPATCHED and appeal.lead_department == city.dept_a
+    kinds = list(appeal.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["submitted", "accepted", "dispatched"]
+
+
 def test_settings_are_checked(actors: Actors) -> None:
     with pytest.raises(ValidationError):
         do_save_dispatch_settings({"threshold": 0.1}, acting_user=actors.supervisor)

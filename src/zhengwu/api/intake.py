@@ -1,8 +1,10 @@
 """Submissions through the open interfaces (REST and Open311 alike), idempotent per partner.
 
 A partner that resends the same `external_id` (a retry after a timeout, two workers racing) gets
-the appeal it already has. The claim row is written before the appeal, inside the same
-transaction: a concurrent duplicate waits on the unique index, then fails, and reads the winner.
+the appeal it already has. A new submission does not look first (most are new, and looking costs
+every one of them a query): the claim row is written with the appeal, in the same transaction,
+and its unique index turns a resent id into an IntegrityError — a concurrent duplicate waits on
+the index until the first commits — after which the existing appeal is read.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from zhengwu.api.callers import Caller
@@ -62,8 +64,6 @@ def _partner_submit(caller: Caller, submission: Submission, ip: str | None) -> R
     if not caller.may(Operation.SUBMIT):
         raise PermissionDenied(_("该合作渠道未开通提交诉求。"))
     external_id = submission.external_id.strip()
-    if external_id and (appeal := _existing(caller, external_id)) is not None:
-        return Receipt(appeal, None, False)
     try:
         return _create(caller, submission, external_id, ip)
     except IntegrityError:
@@ -73,23 +73,27 @@ def _partner_submit(caller: Caller, submission: Submission, ip: str | None) -> R
         return Receipt(appeal, None, False)
 
 
-@transaction.atomic
 def _create(caller: Caller, submission: Submission, external_id: str, ip: str | None) -> Receipt:
     partner = caller.partner
-    claim = PartnerSubmission.objects.create(
-        partner=partner,
-        external_id=external_id,
-        lat=submission.lat,
-        long=submission.long,
-        media_url=submission.media_url,
-    )
     draft = submission.draft
     # Shown to staff beside the channel; prefixed, so two partners' numbers never collide.
     draft.external_id = f"{partner.slug}:{external_id}" if external_id else ""
-    acting_user = partner.service_user or caller.user
+
+    def claim(appeal: Appeal) -> None:
+        PartnerSubmission.objects.create(
+            partner=partner,
+            external_id=external_id,
+            appeal=appeal,
+            lat=submission.lat,
+            long=submission.long,
+            media_url=submission.media_url,
+        )
+
     appeal, code = actions.do_submit_appeal(
-        draft, channel=partner.channel, acting_user=acting_user, ip=ip
+        draft,
+        channel=partner.channel,
+        acting_user=partner.service_user or caller.user,
+        ip=ip,
+        keep=claim,
     )
-    claim.appeal = appeal
-    claim.save(update_fields=["appeal"])
     return Receipt(appeal, code, True)

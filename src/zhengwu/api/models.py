@@ -111,11 +111,8 @@ class PartnerSubmission(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="submissions")
     external_id = models.CharField(_("合作方编号"), max_length=40, blank=True)
-    # Null only inside the submitting transaction: the row is written first, so a concurrent
-    # retry with the same external_id waits on the unique index instead of creating an appeal.
     appeal = models.OneToOneField(
         Appeal,
-        null=True,
         on_delete=models.CASCADE,
         related_name="partner_submission",
     )

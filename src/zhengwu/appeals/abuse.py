@@ -9,14 +9,62 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import BlockedContact
+from zhengwu.lib.cache import count
 
 # Per source address: 10 appeals an hour; per phone: 5 a day (a citizen with more calls 12345).
 LIMITS = {"ip": (10, 3600), "phone": (5, 86400)}
+
+
+# Every submission asks the blocklist; the list is short and rarely changes, so it is kept in
+# the shared cache and dropped whenever an entry is saved or deleted (`forget_blocklist`). A
+# list too long to keep there is asked of the database each time instead.
+BLOCKLIST_KEY = "appeals:blocklist"
+BLOCKLIST_SECONDS = 300
+BLOCKLIST_CACHED_MAX = 10_000
+_ASK_DATABASE = "database"
+
+
+def _blocklist() -> dict | None:
+    """{(kind, value): expires_at}, or None when the list is too long to keep in the cache."""
+    cached = cache.get(BLOCKLIST_KEY)
+    if cached is None:
+        rows = BlockedContact.objects.values_list("kind", "value", "expires_at")
+        entries = list(rows[: BLOCKLIST_CACHED_MAX + 1])
+        cached = (
+            {(kind, value): expires for kind, value, expires in entries}
+            if len(entries) <= BLOCKLIST_CACHED_MAX
+            else _ASK_DATABASE
+        )
+        cache.set(BLOCKLIST_KEY, cached, BLOCKLIST_SECONDS)
+    return None if cached == _ASK_DATABASE else cached
+
+
+def forget_blocklist(**_signal: object) -> None:
+    # Now, and again after commit: a submission served in between may have cached the old list.
+    cache.delete(BLOCKLIST_KEY)
+    transaction.on_commit(lambda: cache.delete(BLOCKLIST_KEY), robust=True)
+
+
+def _is_blocked(values: list[tuple[str, str]], now: dt.datetime) -> bool:
+    blocklist = _blocklist()
+    if blocklist is None:
+        query = Q()
+        for kind, value in values:
+            query |= Q(kind=kind, value=value)
+        active = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        return BlockedContact.objects.filter(query).filter(active).exists()
+    for entry in values:
+        if entry in blocklist:
+            expires = blocklist[entry]
+            if expires is None or expires > now:
+                return True
+    return False
 
 
 def check_blocked(*, phone: str = "", email: str = "", ip: str | None = None) -> None:
@@ -25,15 +73,8 @@ def check_blocked(*, phone: str = "", email: str = "", ip: str | None = None) ->
         (BlockedContact.Kind.EMAIL, email.lower()),
         (BlockedContact.Kind.IP, ip or ""),
     ]
-    query = Q()
-    for kind, value in values:
-        if value:
-            query |= Q(kind=kind, value=value)
-    if not query:
-        return
-    now = timezone.now()
-    active = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    if BlockedContact.objects.filter(query).filter(active).exists():
+    values = [(str(kind), value) for kind, value in values if value]
+    if values and _is_blocked(values, timezone.now()):
         raise ValidationError(
             _("提交未成功：该联系方式已被限制提交。如有紧急情况请拨打12345热线。"), code="blocked"
         )
@@ -46,8 +87,7 @@ def hit(kind: str, value: str, now: dt.datetime | None = None) -> None:
     limit, window = LIMITS[kind]
     now = now or timezone.now()
     key = f"appeals:rate:{kind}:{value}:{int(now.timestamp()) // window}"
-    cache.add(key, 0, timeout=window)
-    if cache.incr(key) > limit:
+    if count(key, window) > limit:
         raise ValidationError(
             _("提交过于频繁，请稍后再试。如有紧急情况请拨打12345热线。"), code="rate_limited"
         )

@@ -105,11 +105,11 @@ def _save(appeal: Appeal, *fields: str) -> None:
     appeal.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _role_in(user: Any, roles: Iterable[str], organisation_id: int | None = None) -> tuple:
-    """(organisation, role) of the post the user acts in, for the audit row."""
+def _post_in(user: Any, roles: Iterable[str]) -> tuple[int | None, str]:
+    """(organisation id, role) of the post the user acts in, for the audit row."""
     for post in sorted(posts(user), key=lambda p: (p.organisation_id, p.role)):
-        if post.role in roles and organisation_id in (None, post.organisation_id):
-            return Organisation.objects.filter(pk=post.organisation_id).first(), post.role
+        if post.role in roles:
+            return post.organisation_id, post.role
     return None, ""
 
 
@@ -122,14 +122,16 @@ def _audit(
     role: str = "",
     summary: dict | None = None,
 ) -> None:
+    organisation_id = None
     if organisation is None and is_staff_member(user):
-        organisation, role = _role_in(user, [p.role for p in posts(user)])
+        organisation_id, role = _post_in(user, [p.role for p in posts(user)])
     base = {"number": appeal.number, "status": appeal.status}
     record(
         A[name],
         actor=user,
         obj=appeal,
         organisation=organisation,
+        organisation_id=organisation_id,
         role=role,
         summary={**base, **(summary or {})},
     )
@@ -257,9 +259,18 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
 
 @transaction.atomic
 def do_submit_appeal(
-    draft: Draft, *, channel: str, acting_user: Any, ip: str | None = None
+    draft: Draft,
+    *,
+    channel: str,
+    acting_user: Any,
+    ip: str | None = None,
+    accept: bool = False,
+    keep: Callable[[Appeal], Any] | None = None,
 ) -> tuple[Appeal, str]:
-    """Take in an appeal from any channel; returns it with its query code (shown once)."""
+    """Take in an appeal from any channel; returns it with its query code (shown once).
+    `accept`: a hotline agent takes the call and accepts it (受理) in the same transaction.
+    `keep`: the channel's own record of the submission, written with the appeal in the same
+    transaction (a partner's external id: see api.intake)."""
     _check_intake(draft, channel, acting_user, ip)
     appeal, code = _new_appeal(draft, channel, acting_user, ip)
     _attach(appeal, draft.files, user=acting_user)
@@ -272,26 +283,39 @@ def do_submit_appeal(
         public_note=_("诉求已提交%(to)s，等待受理。") % {"to": addressee},
     )
     notices.received(appeal, code)
+    if accept:
+        require_action(acting_user, appeal, "accept")
+        _accept(appeal, acting_user)
+        _save(appeal, "status", "accepted_at")
     # Smart dispatch (suggestion, duplicates, automatic dispatch) runs on a worker once this
     # commits: the citizen's submission never waits for the model, the gazetteer or the
     # duplicate search, and the periodic checks catch an analysis whose task was lost.
     enqueue_on_commit(tasks.analyse_appeal, appeal.pk)
+    if keep is not None:
+        keep(appeal)
     # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
         acting_user,
         appeal,
-        summary={"channel": channel, "contact_phone": appeal.contact_phone},
+        summary={
+            "channel": channel,
+            "contact_phone": appeal.contact_phone,
+            "status": Status.RECEIVED,
+        },
     )
+    if accept:
+        _audit("accepted", acting_user, appeal)
     return appeal, code
 
 
 @transaction.atomic
 def do_analyse_new_appeal(appeal_id: int) -> str:
-    """Suggest a route and find duplicates for a new appeal; dispatch it automatically when the
-    centre allows it and the model is sure enough. Idempotent: an analysed appeal is skipped."""
+    """Suggest a route and find duplicates for a new appeal, received or already accepted (a
+    hotline agent accepts calls as they enter them); dispatch it automatically when the centre
+    allows it and the model is sure enough. Idempotent: an analysed appeal is skipped."""
     appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None or appeal.status != Status.RECEIVED:
+    if appeal is None or appeal.status not in (Status.RECEIVED, Status.ACCEPTED):
         return "skipped"
     if Suggestion.objects.filter(reference=appeal.pk).exists():
         return "skipped"
@@ -344,7 +368,8 @@ def _auto_dispatch(appeal: Appeal, advice: Any, suggestion: Suggestion) -> None:
     }
     assignee = User.objects.filter(pk=advice.handler_id).first() if advice.handler_id else None
     route = Route(advice.lead, tuple(advice.co_handlers), note, advice.category, assignee)
-    _accept(appeal, None)
+    if appeal.status == Status.RECEIVED:
+        _accept(appeal, None)
     _route(appeal, route, None, None, "dispatched")
     _save(appeal, *ROUTE_FIELDS)
     _audit("dispatched", None, appeal, summary={"lead": route.lead.name, "kind": "auto"})
@@ -963,7 +988,8 @@ def do_answer_directly(
     """直办: the centre answers itself (e.g. a consultation answered from the knowledge base)."""
     appeal = _lock(appeal, expected_version)
     require_action(acting_user, appeal, "answer_directly")
-    centre, role = _role_in(acting_user, AGENT_ROLES)
+    centre_id, role = _post_in(acting_user, AGENT_ROLES)
+    centre = Organisation.objects.filter(pk=centre_id).first()
     if appeal.status == Status.RECEIVED:
         _accept(appeal, acting_user)
     reply = Reply.objects.create(

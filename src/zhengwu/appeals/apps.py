@@ -7,7 +7,12 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Routing rules may name a channel; the channels are the hub's, so it tells dispatch.
-        from zhengwu.appeals.models import Channel
+        from django.db.models.signals import post_delete, post_save
+
+        from zhengwu.appeals.abuse import forget_blocklist
+        from zhengwu.appeals.models import BlockedContact, Channel
         from zhengwu.dispatch.rules import register_channels
 
         register_channels(Channel.choices)
+        for signal in (post_save, post_delete):
+            signal.connect(forget_blocklist, sender=BlockedContact, dispatch_uid="blocklist")

@@ -472,10 +472,11 @@ def hotline(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             appeal, _code = actions.do_submit_appeal(
-                form.draft(), channel=Channel.HOTLINE, acting_user=request.user
+                form.draft(),
+                channel=Channel.HOTLINE,
+                acting_user=request.user,
+                accept=form.cleaned_data.get("accept_now", False),
             )
-            if form.cleaned_data.get("accept_now"):
-                actions.do_accept(appeal, acting_user=request.user)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:

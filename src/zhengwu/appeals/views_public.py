@@ -21,6 +21,7 @@ from zhengwu.appeals import forms as f
 from zhengwu.appeals.models import Appeal, Attachment, Channel, Mailbox
 from zhengwu.appeals.workflow import FINISHED, Status
 from zhengwu.audit.context import client_ip
+from zhengwu.lib.cache import count
 from zhengwu.lib.masking import mask_text
 from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import is_staff_member
@@ -161,8 +162,7 @@ def track(request: HttpRequest) -> HttpResponse:
                 number, form.cleaned_data["code"], appeal.query_code_hash
             ):
                 return _remember(request, redirect("appeals:track_detail", number=number), number)
-            cache.add(key, 0, timeout=3600)
-            cache.incr(key)
+            count(key, 3600)
             form.add_error(None, _("编号或查询码不正确。"))
     return render(
         request, "appeals/public/track.html", {"form": form}, status=400 if form.errors else 200

@@ -52,8 +52,10 @@ def record(
     obj: models.Model | None = None,
     summary: dict[str, Any] | None = None,
     organisation: Any = None,
+    organisation_id: int | None = None,
     role: str = "",
 ) -> AuditEvent:
+    """`organisation` (an instance) or `organisation_id`: the body the actor acted for."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
     # No savepoint inside the caller's transaction (two round trips while the head is locked):
@@ -65,7 +67,7 @@ def record(
             created_at=timezone.now(),
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             actor_role=role,
-            organisation=organisation,
+            organisation_id=organisation.pk if organisation is not None else organisation_id,
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
