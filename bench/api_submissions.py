@@ -142,6 +142,10 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn worker class (sync, gthread)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=30)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
@@ -175,6 +179,10 @@ def main() -> None:
             "zhengwu.wsgi",
             "-w",
             str(args.workers),
+            "-k",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -210,7 +218,8 @@ def main() -> None:
     print(
         f"submissions/s {result['rps']}  p50 {result['p50']}  p90 {result['p90']}  "
         f"p99 {result['p99']}  non-2xx {result['non2xx']}  of {result['total']}  "
-        f"appeals in db {appeals}  workers {args.workers}  connections {args.connections}  "
+        f"appeals in db {appeals}  workers {args.workers} ({args.worker_class}, "
+        f"{args.threads} threads)  connections {args.connections}  "
         f"load {load_before[0]:.1f}→{load_after[0]:.1f}"
     )
 
