@@ -22,6 +22,7 @@ from zhengwu.appeals.deadlines import deadline_state, near_threshold
 from zhengwu.appeals.models import Appeal, Channel, Extension, Supervision
 from zhengwu.appeals.workflow import ConflictError
 from zhengwu.dispatch.models import AppealType
+from zhengwu.lib.forms import add_errors
 from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import has_role, require_staff
 from zhengwu.org.calendar import get_calendar
@@ -441,7 +442,7 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             # The page below shows the appeal as it is now, so no need to ask for a refresh.
             form.add_error(None, _("该诉求刚刚已被他人处理，页面已更新为最新状态，请核对。"))
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, action.done)
             return redirect("appeals:detail", pk=appeal.pk)
@@ -454,14 +455,6 @@ def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             messages.error(request, error)
         return redirect("appeals:detail", pk=appeal.pk)
     return _render_detail(request, appeal, (name, form), status=400)
-
-
-def _attach_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def hotline(request: HttpRequest) -> HttpResponse:
@@ -478,7 +471,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 accept=form.cleaned_data.get("accept_now", False),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("工单%(n)s已录入。") % {"n": appeal.number})
             return redirect("appeals:hotline")

@@ -3,8 +3,6 @@ my appeals, the leaders' mailboxes and the public wall of published replies."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +20,7 @@ from zhengwu.appeals.models import Appeal, Attachment, Channel, Mailbox
 from zhengwu.appeals.workflow import FINISHED, Status
 from zhengwu.audit.context import client_ip
 from zhengwu.lib.cache import count
+from zhengwu.lib.forms import add_errors
 from zhengwu.lib.masking import mask_text
 from zhengwu.lib.paging import CappedPaginator
 from zhengwu.org.access import is_staff_member
@@ -37,14 +36,6 @@ TRACKED_MAX = 20
 TRACK_FAILURES_PER_HOUR = 20
 
 
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _submit(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
     form = f.AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +47,7 @@ def _submit(request: HttpRequest, mailbox: Mailbox | None) -> HttpResponse:
                 ip=client_ip.get(),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             # Shown once on the next page, never put in a URL.
             response = _remember(request, redirect("appeals:submitted"), appeal.number)
@@ -202,7 +193,7 @@ def supply(request: HttpRequest, number: str) -> HttpResponse:
                 files=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("补充材料已提交，承办单位将继续办理。"))
             return redirect("appeals:track_detail", number=appeal.number)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -33,15 +32,7 @@ from zhengwu.dispatch.models import (
     RoutingRule,
     Suggestion,
 )
-
-
-def _errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
+from zhengwu.lib.forms import add_errors
 
 # --- Catalogue -----------------------------------------------------------------------------------
 
@@ -87,7 +78,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             do_save_category(path, data, co_handlers=co, acting_user=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            add_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("已保存“%(c)s”。") % {"c": category.path})
             return redirect("dispatch:category", pk=category.pk)
@@ -108,7 +99,7 @@ def category_new(request: HttpRequest) -> HttpResponse:
                 form.path(), values, co_handlers=co, acting_user=request.user
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已新增“%(c)s”。") % {"c": category.path})
             return redirect("dispatch:category", pk=category.pk)
@@ -179,7 +170,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已保存规则“%(n)s”。") % {"n": saved.name})
             return redirect("dispatch:rules")
@@ -252,7 +243,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
         try:
             do_save_dispatch_settings(form.cleaned_data, acting_user=request.user)
         except ValidationError as exc:
-            _errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已保存智能派单设置。"))
             return redirect("dispatch:models")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from zhengwu.lib import workdays
+from zhengwu.lib.forms import add_errors
 from zhengwu.org import access, actions, queries
 from zhengwu.org.calendar import get_calendar
 from zhengwu.org.forms import GrantRoleForm, StaffCreateForm, role_help
@@ -82,20 +83,11 @@ def staff_create(request: HttpRequest) -> HttpResponse:
                 data["organisation"], account, data["role"], acting_user=request.user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已创建工作人员账号 %(name)s。") % {"name": user.username})
             return redirect("org:staff")
     return render(request, "org/staff_create.html", {"form": form, "role_help": role_help()})
-
-
-def _add_errors(form: StaffCreateForm | GrantRoleForm, exc: ValidationError) -> None:
-    """Attach a use case's errors to the form fields they name, the rest to the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def staff_detail(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -111,7 +103,7 @@ def staff_detail(request: HttpRequest, user_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("已授予岗位。"))
             return redirect("org:staff_detail", user_id=staff.pk)
