@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from scipy import sparse
 
 from tests.appeal_helpers import analysed_appeal, dispatched, new_appeal, reload
 from tests.dispatch_helpers import corpus, small_catalogue
@@ -182,6 +184,27 @@ def test_artefacts_round_trip_without_pickle(catalogue) -> None:
     assert first.ranked == second.ranked
     with pytest.raises(ValueError):
         classifier.Model.from_bytes(b"PK\x03\x04 broken zip")
+
+
+def test_log_count_ratios_favour_the_n_grams_of_each_class() -> None:
+    # columns: only in class 0, only in class 1, in every message
+    matrix = sparse.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]]))
+    ratios = classifier.log_count_ratios(matrix, np.array([0, 0, 1, 1]), 2, alpha=1.0)
+    assert ratios[0, 0] > 0 > ratios[0, 1] and ratios[1, 1] > 0 > ratios[1, 0]
+    assert ratios[:, 2] == pytest.approx([0, 0])
+
+
+def test_calibration_evens_out_a_class_whose_scores_run_low() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    scores = np.eye(3)[y] + rng.normal(0, 0.4, (600, 3))
+    scores[:, 2] -= 0.8  # one separately fitted SVM whose scores sit lower than the others
+    temperature, bias = classifier.fit_calibration(scores, y)
+    assert classifier.MIN_TEMPERATURE <= temperature <= classifier.MAX_TEMPERATURE
+    assert (bias[2] - bias[:2].mean()) * temperature == pytest.approx(0.8, abs=0.15)
+    before = (scores.argmax(axis=1) == y).mean()
+    after = ((scores / temperature + bias).argmax(axis=1) == y).mean()
+    assert after > before + 0.1
 
 
 # Intake, auto-dispatch, corrections --------------------------------------------------------------

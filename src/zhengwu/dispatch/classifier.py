@@ -3,12 +3,20 @@
 Features are hashed (no vocabulary is stored, so an artefact holds no words of the messages it
 was trained on): character 1–3-grams of title + text, character 1–3-grams of the title alone
 (titles are short and say what the matter is), and rjieba word 1–2-grams of title + text; each
-block sublinear TF-IDF and L2-normalised. A linear SVM scores the classes; a temperature fitted
-on out-of-fold scores turns scores into probabilities (temperature scaling: one parameter, so
-calibration cannot overfit a small city's data).
+block sublinear TF-IDF and L2-normalised. An NB-SVM scores the classes (Wang & Manning 2012):
+one linear SVM per class against the rest, on the features scaled by that class's naive-Bayes
+log-count ratios; the scaling folds into the weights, so the model stays one linear map.
+Calibration, fitted on out-of-fold scores, is a temperature plus one bias per class (folded into
+the intercept): the biases put the separately fitted SVMs on a common footing, which also
+improves the ranking; a prior keeps them near zero on a small city's data.
+
+On the 泰迪杯 development data (duplicate-grouped 5-fold cross-validation, docs/performance.md)
+this gives macro-F1 0.933, against 0.923 for one multiclass SVM on the same features.
 
 An artefact is plain numpy arrays (`to_bytes`/`from_bytes`, no pickle), so loading one can never
-run code, and it does not depend on the scikit-learn version that trained it.
+run code, and it does not depend on the scikit-learn version that trained it. The NB-SVM and
+the class biases live in the same arrays (weights, intercept, temperature) as the plain SVM
+before them, so FORMAT is unchanged and earlier artefacts still load and predict as trained.
 """
 
 from __future__ import annotations
@@ -16,7 +24,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,6 +48,7 @@ class Config:
     word_weight: float = 1.0
     min_df: int = 2
     c: float = 1.0
+    nb_alpha: float = 1.0  # smoothing of the NB-SVM log-count ratios (Wang & Manning's choice)
     calibration_folds: int = 3
     seed: int = 0
 
@@ -282,19 +290,44 @@ def _temper(probabilities: np.ndarray, cleaned: str, known: float) -> tuple[np.n
 # --- Training ---------------------------------------------------------------------------------
 
 
+def log_count_ratios(matrix: sparse.csr_matrix, y: np.ndarray, k: int, alpha: float) -> np.ndarray:
+    """Per class, how much likelier each feature is to occur in that class than in the others:
+    log((p / |p|₁) / (q / |q|₁)) over smoothed document counts (Wang & Manning 2012).
+    Shape (k, n_features)."""
+    present = matrix.copy()
+    present.data[:] = 1.0
+    one_hot = sparse.csr_matrix((np.ones(len(y)), (y, np.arange(len(y)))), shape=(k, len(y)))
+    counts = np.asarray((one_hot @ present).todense())
+    inside = alpha + counts
+    outside = alpha + counts.sum(axis=0) - counts
+    inside /= inside.sum(axis=1, keepdims=True)
+    outside /= outside.sum(axis=1, keepdims=True)
+    return np.log(inside / outside).astype(np.float32)
+
+
 def _fit_linear(matrix: sparse.csr_matrix, y: np.ndarray, config: Config, n_classes: int):
+    """NB-SVM, one class against the rest: each class's linear SVM sees the features scaled by
+    that class's log-count ratios, so n-grams typical of the class start with a larger say and
+    the SVM's regularisation spends less on the many uninformative ones (+0.6 points macro-F1
+    over a plain SVM on the 泰迪杯 data). The scaling folds into the weights (score =
+    (x ∘ r) · w = x · (r ∘ w)), so predicting costs what a plain linear model does."""
     from sklearn.svm import LinearSVC
 
-    model = LinearSVC(C=config.c, random_state=config.seed)
-    model.fit(matrix, y)
-    coef, intercept = model.coef_, model.intercept_
-    if n_classes == 2:  # scikit-learn gives one column for two classes
-        coef, intercept = np.vstack([-coef, coef]), np.array([-intercept[0], intercept[0]])
-    return coef.astype(np.float32), intercept.astype(np.float32)
+    ratios = log_count_ratios(matrix, y, n_classes, config.nb_alpha)
+    coef = np.zeros((n_classes, matrix.shape[1]), dtype=np.float32)
+    intercept = np.zeros(n_classes, dtype=np.float32)
+    scaled = matrix.copy()
+    for c in range(n_classes):
+        scaled.data = matrix.data * ratios[c, matrix.indices]
+        svm = LinearSVC(C=config.c, random_state=config.seed).fit(scaled, (y == c).astype(int))
+        coef[c] = ratios[c] * svm.coef_.ravel()
+        intercept[c] = svm.intercept_[0]
+    return coef, intercept
 
 
-# The temperature is one number: a few thousand out-of-fold scores fix it, and fitting the
-# folds on a sample keeps training a large city's history well inside a minute.
+# Calibration is a handful of numbers (a temperature, one bias per class): a few thousand
+# out-of-fold scores fix them, and fitting the folds on a sample keeps training a large city's
+# history well inside a minute.
 CALIBRATION_ROWS = 3000
 
 
@@ -329,26 +362,51 @@ def _oof_scores(matrix: sparse.csr_matrix, y: np.ndarray, config: Config, k: int
     return scores
 
 
-MIN_TEMPERATURE = 0.1
+MIN_TEMPERATURE, MAX_TEMPERATURE = 0.1, 5.0
 
 
-def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of out-of-fold scores."""
+def fit_calibration(scores: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """A temperature and one bias per class, minimising the negative log-likelihood of
+    out-of-fold scores: probabilities are softmax(scores / temperature + bias).
+
+    The biases matter because the one-against-the-rest SVMs are fitted separately and their
+    scores are not on a common footing: evening them out moves the decision, not only the
+    confidence (+0.3 points macro-F1 on the 泰迪杯 data). A standard-normal prior keeps them
+    near zero when a small city gives only a few out-of-fold scores. The problem is convex in
+    (1 / temperature, bias), so L-BFGS finds the optimum."""
+    k = scores.shape[1]
     if not scores.any():
-        return 1.0
+        return 1.0, np.zeros(k, dtype=np.float32)
+    from scipy.optimize import minimize
+
+    scores = scores.astype(np.float64)
+    n = len(y)
+    truth = np.zeros_like(scores, dtype=np.float64)
+    truth[np.arange(n), y] = 1.0
+
+    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+        inverse, bias = params[0], params[1:]
+        logits = inverse * scores + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(logits).sum(axis=1))
+        p = np.exp(logits - log_norm[:, None])
+        nll = float((log_norm - logits[np.arange(n), y]).mean() + bias @ bias / (2 * n))
+        gradient = np.concatenate(
+            [[((p - truth) * scores).sum(axis=1).mean()], (p - truth).mean(axis=0) + bias / n]
+        )
+        return nll, gradient
+
     # Never sharper than 0.1: when the folds are small and all correct, the likelihood keeps
     # rewarding ever smaller temperatures, i.e. certainty that the data cannot justify.
-    candidates = np.exp(np.linspace(math.log(MIN_TEMPERATURE), math.log(5.0), 50))
-
-    def nll(temperature: float) -> float:
-        p = softmax(scores / temperature)[np.arange(len(y)), y]
-        return float(-np.log(np.clip(p, 1e-12, None)).mean())
-
-    return float(min(candidates, key=nll))
+    bounds = [(1 / MAX_TEMPERATURE, 1 / MIN_TEMPERATURE)] + [(None, None)] * k
+    start = np.concatenate([[1.0], np.zeros(k)])
+    found = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds).x
+    return float(1 / found[0]), found[1:].astype(np.float32)
 
 
 def oof_metrics(scores: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Out-of-fold quality, measured while fitting the temperature (no extra training)."""
+    """Out-of-fold quality, measured while calibrating (no extra training); from the scores
+    before the class biases, so it errs on the low side."""
     if not scores.any():
         return {}
     from sklearn.metrics import f1_score
@@ -384,7 +442,8 @@ def train(
     matrix = full[:, used]
     sample = _calibration_sample(y, config.seed)
     oof = _oof_scores(matrix[sample], y[sample], config, len(names))
-    temperature = fit_temperature(oof, y[sample])
+    temperature, bias = fit_calibration(oof, y[sample])
+    metrics = oof_metrics(oof, y[sample])
     if sample_weight is not None:
         # Corrected messages count more: a dispatcher checked them (duplicating rows is the
         # linear SVM's equivalent of a sample weight and keeps the solver's defaults).
@@ -392,10 +451,11 @@ def train(
         rows = np.repeat(np.arange(len(y)), repeat)
         matrix, y = matrix[rows], y[rows]
     coef, intercept = _fit_linear(matrix, y, config, len(names))
+    intercept += bias * temperature  # softmax(s / T + b) = softmax((s + b·T) / T)
     k = len(names)
     weights = sparse.csr_matrix(
         (coef.T.ravel(), (np.repeat(used, k), np.tile(np.arange(k), len(used)))),
         shape=(full.shape[1], k),
         dtype=np.float32,
     )
-    return Model(config, names, idfs, weights, intercept, temperature, oof_metrics(oof, y[sample]))
+    return Model(config, names, idfs, weights, intercept, temperature, metrics)
