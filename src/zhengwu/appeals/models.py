@@ -100,7 +100,9 @@ class Satisfaction(models.TextChoices):
 
 
 class Appeal(models.Model):
-    number = models.CharField(_("编号"), max_length=20, unique=True)
+    # Unique by a constraint (below), not `unique=True`: that would add a second, LIKE-only
+    # index that no query uses and every submission pays for.
+    number = models.CharField(_("编号"), max_length=20)
     query_code_hash = models.CharField(max_length=64, editable=False)
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
     external_id = models.CharField(_("外部编号"), max_length=64, blank=True)
@@ -144,9 +146,10 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="appeals",
+        db_index=False,  # appeal_citizen leads with it
     )
     contact_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("手机号码"), max_length=11, blank=True, db_index=True)
+    contact_phone = models.CharField(_("手机号码"), max_length=11, blank=True)
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     is_confidential = models.BooleanField(_("保密（不公开）"), default=False)
@@ -169,6 +172,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # appeal_lead_status leads with it
     )
     received_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
@@ -232,16 +236,19 @@ class Appeal(models.Model):
                 name="appeal_open_at_body",
             ),
             models.Index(fields=["citizen", "received_at"], name="appeal_citizen"),
+            # Search by phone is by the whole number (queries.search).
+            models.Index(fields=["contact_phone"], name="appeal_contact_phone"),
             models.Index(fields=["published_at"], name="appeal_published"),
             # Rollups count each day's acceptances (reports.rollups; intake uses appeal_received).
             models.Index(fields=["accepted_at"], name="appeal_accepted"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="appeal_number_unique"),
             models.UniqueConstraint(
                 fields=["channel", "external_id"],
                 condition=~Q(external_id=""),
                 name="appeal_unique_external_id",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -335,7 +342,12 @@ class ReturnReason(models.TextChoices):
 class AppealEvent(models.Model):
     """The appeal's timeline: every hop, note, urge and decision, append-only."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    appeal = models.ForeignKey(
+        Appeal,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # event_timeline leads with it
+    )
     kind = models.CharField(_("事项"), max_length=32)
     actor = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    action = models.CharField(_("操作"), max_length=64)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象"), max_length=64, blank=True)
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
@@ -53,7 +53,11 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Filtered by whole names only: no LIKE index beside it (db_index=True adds one).
+            models.Index(fields=["action"], name="audit_action"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"

@@ -43,6 +43,7 @@ class Message(models.Model):
         # A user's messages are their personal data: they go with the account.
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # the (recipient, created_at) index leads with it
     )
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     to_address = models.CharField(_("接收地址"), max_length=254, blank=True)
