@@ -63,7 +63,10 @@ def test_cross_validation_keeps_duplicates_in_one_fold(tmp_path: Path) -> None:
     groups = evaluation.duplicate_groups(corpus.keys)
     assert groups[0] == groups[-1] and len(set(groups)) == len(rows) - 1
     output = run("evaluate_dispatch_model", str(path), "--folds", "3", *COLUMNS)
+    assert "3-fold CV, fold seed 0" in output
     assert "3 folds over 12 duplicate groups" in output and "per-class F1" in output
+    output = run("evaluate_dispatch_model", str(path), "--folds", "3", "--seed", "7", *COLUMNS)
+    assert "3-fold CV, fold seed 7" in output and "3 folds over 12 duplicate groups" in output
 
 
 def test_evaluation_says_when_the_data_is_missing(tmp_path: Path) -> None:

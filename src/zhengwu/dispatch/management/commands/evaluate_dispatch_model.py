@@ -1,7 +1,7 @@
 """Benchmark the dispatch classifier on a labelled CSV (e.g. the shared 泰迪杯 data).
 
     manage.py evaluate_dispatch_model ../shared/data/taidi2020/messages_labeled.csv \
-        --fallback-text-column seg_text
+        --fallback-text-column seg_text [--seed 1]
     manage.py evaluate_dispatch_model train.csv --test test.csv
     manage.py evaluate_dispatch_model export.csv --title-column 标题 --text-column 内容 \
         --label-column 分类
@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="train on this column where the text is empty (those rows are not scored)",
         )
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help="shuffles the cross-validation split (try a few: the scores vary between splits)",
+        )
         parser.add_argument("--c", type=float, default=classifier.Config.c)
         parser.add_argument(
             "--timing-rows", type=int, default=0, help="also time training on this many rows"
@@ -54,8 +60,13 @@ class Command(BaseCommand):
             report = evaluation.holdout(train, self._read(options["test"], columns), config)
             title = f"train {options['data'].name} → test {options['test'].name}"
         else:
-            report = evaluation.cross_validate(train, config, options["folds"])
-            title = f"{options['data'].name}: duplicate-grouped {options['folds']}-fold CV"
+            report = evaluation.cross_validate(
+                train, config, options["folds"], seed=options["seed"]
+            )
+            title = (
+                f"{options['data'].name}: duplicate-grouped {options['folds']}-fold CV, "
+                f"fold seed {options['seed']}"
+            )
         self.stdout.write(evaluation.format_report(report, title))
         self.stdout.write(f"  wall time {time.perf_counter() - started:.0f} s, {self._machine()}")
         if options["timing_rows"]:
