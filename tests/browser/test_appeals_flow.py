@@ -141,7 +141,7 @@ def dispatch(
         if co:
             form.get_by_label("协办单位").select_option(label=co)
         if note:
-            form.get_by_label("派单意见").fill(note)
+            form.get_by_label("派单意见", exact=True).fill(note)
 
     act(page, action, "已派单。", fill)
 
@@ -153,7 +153,7 @@ def sign(page: Page) -> None:
 def reply(page: Page, text: str | None = None, *, template: str | None = None) -> None:
     def fill(form: Locator) -> None:
         if template:
-            form.get_by_label("常用模板").select_option(label=template)
+            form.get_by_label("答复模板").select_option(label=template)
             expect(form.get_by_label("答复内容（公开）")).to_have_value(TEMPLATE_TEXT)
         if text:
             form.get_by_label("答复内容（公开）").fill(text)
@@ -636,8 +636,10 @@ def test_a_dispatcher_dispatches_a_batch_with_a_template_and_the_handler_signs_i
     for appeal in (first, second):
         dispatcher.get_by_label(f"选择 {appeal.number}").check()
     dispatcher.get_by_label("主办单位").select_option(label=DEPT_A)
-    dispatcher.get_by_label("常用模板").select_option(label="现场核实")
-    expect(dispatcher.get_by_label("派单意见")).to_have_value("请一个工作日内到现场核实。")
+    dispatcher.get_by_label("派单意见模板").select_option(label="现场核实")
+    expect(dispatcher.get_by_label("派单意见", exact=True)).to_have_value(
+        "请一个工作日内到现场核实。"
+    )
     dispatcher.get_by_role("button", name="派单所选诉求").click()
     expect(dispatcher.get_by_role("status")).to_contain_text("派单：已处理2件")
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.access import handlers_of
@@ -368,11 +369,12 @@ class TemplateSelect(forms.Select):
 
 def offer_templates(form: forms.Form, templates: Any) -> forms.Form:
     """Put a template picker just above the form's text field when there are templates for it."""
-    target = TEMPLATE_TARGETS[type(form)][1]
+    kind, target = TEMPLATE_TARGETS[type(form)]
     if not templates.exists():
         return form
     picker = forms.ModelChoiceField(
-        label=_("常用模板"),
+        # Named by use: a queue page can hold several action forms, each with its picker.
+        label=format_lazy(_("{kind}模板"), kind=AnswerTemplate.Kind(kind).label),
         required=False,
         queryset=templates,
         widget=TemplateSelect(attrs={"data-fills": form.add_prefix(target)}),
