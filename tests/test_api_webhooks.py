@@ -175,6 +175,40 @@ def test_an_unreachable_receiver_fails_after_the_last_attempt(
     assert "Error" in delivery.last_error and delivery.last_status_code is None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_signing_secrets_are_sealed_and_survive_a_key_rotation(
+    settings, receiver: Receiver, city: City, actors: Actors
+) -> None:
+    from zhengwu.api.actions import do_rotate_webhook_secret
+    from zhengwu.api.models import WebhookSubscription
+
+    registered, key = partner()
+    subscription, secret = do_subscribe_webhook(registered, receiver.url, ["appeal.status_changed"])
+    stored = WebhookSubscription.objects.values_list("secret", flat=True).get()
+    assert secret.startswith("whsec_") and secret not in stored  # a dump does not show it
+    dispatcher = KeyClient(token_for(actors.dispatcher))
+
+    def accept_a_new_appeal(external_id: str) -> WebhookDelivery:
+        appeal = {**APPEAL, "external_id": external_id}
+        number = KeyClient(key).post("/api/v1/appeals", appeal).json()["number"]
+        dispatcher.post(f"/api/v1/appeals/{number}/accept")
+        return WebhookDelivery.objects.latest("pk")
+
+    # SECRET_KEY rotated the Django way (the old key kept as a fallback): deliveries still sign.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    assert accept_a_new_appeal("sealed-1").status == "delivered"
+    _verified(secret, receiver.received[-1])
+    # The old key dropped: the delivery fails with a reason instead of crashing the worker,
+    # and rotating the subscription's secret mends it.
+    settings.SECRET_KEY_FALLBACKS = []
+    failing = accept_a_new_appeal("sealed-2")
+    assert failing.status == "pending" and "rotate the webhook secret" in failing.last_error
+    renewed = do_rotate_webhook_secret(subscription)
+    assert accept_a_new_appeal("sealed-3").status == "delivered"
+    _verified(renewed, receiver.received[-1])
+
+
 @pytest.mark.django_db
 def test_nothing_is_sent_for_a_change_that_rolls_back(
     receiver: Receiver, city: City, actors: Actors, django_capture_on_commit_callbacks
@@ -252,3 +286,24 @@ def test_the_periodic_checks_resend_lost_deliveries(
         call_command("run_periodic_checks")
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and len(receiver.received) == 1
+
+
+@pytest.mark.django_db
+def test_secrets_are_resealed_after_a_key_rotation(settings, city: City) -> None:
+    from django.core.management import CommandError, call_command
+
+    from zhengwu.api.models import WebhookSubscription
+
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+    registered, _key = partner()
+    _subscription, secret = do_subscribe_webhook(
+        registered, "http://127.0.0.1:9/hooks", ["appeal.status_changed"]
+    )
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "new-" + "z" * 50, []
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("reseal_webhook_secrets")
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    call_command("reseal_webhook_secrets")
+    settings.SECRET_KEY_FALLBACKS = []
+    assert WebhookSubscription.objects.get().signing_secret() == secret

@@ -102,3 +102,20 @@ def test_counters_count_in_a_window(redis_cache, monkeypatch) -> None:
     assert [shared.count("hits", 60) for _ in range(3)] == [1, 2, 3]
     ttl = redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("hits"))
     assert 0 < ttl <= 60  # the window ends: the counter does not live for ever
+
+
+def test_sealed_secrets_read_back_only_with_the_key(settings) -> None:
+    from zhengwu.lib import sealing
+
+    sealed = sealing.seal("whsec_abc")
+    assert "whsec_abc" not in sealed and sealing.unseal(sealed) == "whsec_abc"
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "rotated-" + "y" * 50
+    assert sealing.unseal(sealed) == "whsec_abc"
+    resealed = sealing.reseal(sealed)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert sealing.unseal(resealed) == "whsec_abc"
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(sealed)
+    with pytest.raises(sealing.Unreadable):
+        sealing.unseal(resealed[:-4] + "AAAA")

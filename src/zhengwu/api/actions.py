@@ -221,13 +221,14 @@ def do_subscribe_webhook(
         partner=partner,
         url=check_webhook_url(url),
         events=_check_events(partner, events),
-        secret=keys.new_webhook_secret(),
     )
+    secret = keys.new_webhook_secret()
+    subscription.set_signing_secret(secret)
     subscription.full_clean()
     subscription.save()
     forget_subscribers()
     _audit("webhook_subscribed", acting_user, subscription, partner=partner.slug, url=url)
-    return subscription, subscription.secret
+    return subscription, secret
 
 
 @transaction.atomic
@@ -242,7 +243,8 @@ def do_remove_webhook(subscription: WebhookSubscription, *, acting_user: Any = N
 @transaction.atomic
 def do_rotate_webhook_secret(subscription: WebhookSubscription, *, acting_user: Any = None) -> str:
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
-    subscription.secret = keys.new_webhook_secret()
+    secret = keys.new_webhook_secret()
+    subscription.set_signing_secret(secret)
     subscription.save(update_fields=["secret"])
     _audit("webhook_secret_rotated", acting_user, subscription, partner=subscription.partner.slug)
-    return subscription.secret
+    return secret

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.models import Appeal, Channel
+from zhengwu.lib import sealing
 
 USER = settings.AUTH_USER_MODEL
 
@@ -144,8 +145,9 @@ class Event(models.TextChoices):
 class WebhookSubscription(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(_("回调地址"), max_length=300)
-    # HMAC key shared with the partner: it must be readable to sign, so it is not hashed.
-    secret = models.CharField(max_length=64, editable=False)
+    # The HMAC key shared with the partner must be readable to sign, so it is not hashed but
+    # sealed (zhengwu.lib.sealing): `signing_secret` reads it.
+    secret = models.CharField(max_length=400, editable=False)
     events = models.JSONField(_("事件"), default=list)
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -157,6 +159,13 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.url}"
+
+    def set_signing_secret(self, plain: str) -> None:
+        self.secret = sealing.seal(plain)
+
+    def signing_secret(self) -> str:
+        """Raises sealing.Unreadable when the key that sealed it is gone."""
+        return sealing.unseal(self.secret)
 
 
 class Delivery(models.TextChoices):

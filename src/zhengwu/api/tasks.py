@@ -24,6 +24,7 @@ from django_tasks import task
 from zhengwu.api import signing
 from zhengwu.api.models import Delivery, WebhookDelivery
 from zhengwu.api.targets import check_webhook_url
+from zhengwu.lib import sealing
 from zhengwu.lib.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ def deliver_webhook(delivery_id: int) -> str:
         code = _post(delivery)
     except (ValidationError, OSError, http.client.HTTPException) as exc:
         _record(delivery, None, f"{type(exc).__name__}: {exc}")
+    except sealing.Unreadable:
+        # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS: an operator rotates
+        # the subscription's secret (and tells the partner) to deliver again.
+        _record(delivery, None, "signing secret unreadable: rotate the webhook secret")
     else:
         _record(delivery, code, "" if 200 <= code < 300 else f"HTTP {code}")
     return delivery.status
@@ -93,7 +98,7 @@ def _post(delivery: WebhookDelivery) -> int:
             signing.EVENT_HEADER: delivery.event,
             signing.DELIVERY_HEADER: str(delivery.pk),
             signing.TIMESTAMP_HEADER: str(timestamp),
-            signing.SIGNATURE_HEADER: signing.sign(subscription.secret, timestamp, body),
+            signing.SIGNATURE_HEADER: signing.sign(subscription.signing_secret(), timestamp, body),
         },
     )
     opener = urllib.request.build_opener(_RefuseRedirects)
