@@ -182,6 +182,8 @@ def test_artefacts_round_trip_without_pickle(catalogue) -> None:
     assert again.labels == model.labels
     first, second = model.predict("路灯", "路灯不亮"), again.predict("路灯", "路灯不亮")
     assert first.ranked == second.ranked
+    # four NB-SVMs (all features, then each view) mixed into the one stored weight matrix
+    assert len(model.metrics["mixture"]) == 4 and sum(model.metrics["mixture"]) == pytest.approx(1)
     with pytest.raises(ValueError):
         classifier.Model.from_bytes(b"PK\x03\x04 broken zip")
 
@@ -205,6 +207,25 @@ def test_calibration_evens_out_a_class_whose_scores_run_low() -> None:
     before = (scores.argmax(axis=1) == y).mean()
     after = ((scores / temperature + bias).argmax(axis=1) == y).mean()
     assert after > before + 0.1
+
+
+def test_the_mixture_weighs_the_components_by_what_their_scores_are_worth() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    telling = np.eye(3)[y] + rng.normal(0, 0.4, (600, 3))
+    noise = rng.normal(0, 1.0, (600, 3))
+    mixture = classifier.fit_mixture(np.stack([telling, noise]), y)
+    assert mixture.sum() == pytest.approx(1) and mixture[0] > 0.8
+    # no out-of-fold scores (classes too small to fold): equal shares
+    assert classifier.fit_mixture(np.zeros((4, 5, 2)), np.array([0, 1, 0, 1, 0])) == (
+        pytest.approx([0.25] * 4)
+    )
+
+
+def test_columns_map_to_their_views() -> None:
+    config = classifier.Config(body_bits=4, title_bits=3, word_bits=3)
+    columns = np.array([0, 15, 16, 23, 24, 31])
+    assert classifier.view_of_columns(config, columns).tolist() == [0, 0, 1, 1, 2, 2]
 
 
 # Intake, auto-dispatch, corrections --------------------------------------------------------------
