@@ -80,8 +80,30 @@ def test_form_errors_are_shown_and_nothing_is_saved(city: City) -> None:
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert "11位" in body and "选择一个有效的选项" in body
+    assert "11位" in body and "所选街道（乡镇）不在所选区县内" in body
     assert not Appeal.objects.exists()
+
+
+def test_places_and_categories_are_checked_from_the_reference_cache(
+    city: City, django_assert_num_queries
+) -> None:
+    from zhengwu.appeals.forms import AppealForm
+    from zhengwu.dispatch.models import Category
+
+    category = Category.objects.create(name="路灯照明", is_active=True)
+    data = form_data(city, category=str(category.pk))
+    assert AppealForm(data).is_valid()  # reads the three rows once
+    with django_assert_num_queries(0):
+        form = AppealForm(data)
+        assert form.is_valid()
+    assert form.cleaned_data["street"] == city.street and form.cleaned_data["category"] == category
+    # A change reaches the next submission at once: the cached row is dropped on save.
+    category.is_active = False
+    category.save()
+    assert "category" in AppealForm(data).errors
+    for bad in ({"district": str(city.street.pk)}, {"street": "999999"}, {"street": "abc"}):
+        form = AppealForm(form_data(city, **bad))
+        assert not form.is_valid() and set(form.errors) <= {"district", "street"}
 
 
 def test_a_fake_image_is_refused_on_the_form(city: City) -> None:

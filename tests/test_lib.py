@@ -119,3 +119,20 @@ def test_sealed_secrets_read_back_only_with_the_key(settings) -> None:
         sealing.unseal(sealed)
     with pytest.raises(sealing.Unreadable):
         sealing.unseal(resealed[:-4] + "AAAA")
+
+
+def test_counters_count_together_in_one_round_trip(redis_cache, settings) -> None:
+    from django.core.cache import caches
+
+    from zhengwu.lib import cache as shared
+
+    settings.CACHES = {
+        "default": {"BACKEND": "zhengwu.lib.cache.RedisCache", "LOCATION": redis_cache._servers}
+    }
+    assert shared.count_many([("a", 60), ("b", 30)]) == [1, 1]
+    assert shared.count_many([("a", 60), ("b", 30), ("a", 60)]) == [2, 2, 3]
+    client = caches["default"]._cache.get_client()
+    ttl_a = client.ttl(caches["default"].make_and_validate_key("a"))
+    ttl_b = client.ttl(caches["default"].make_and_validate_key("b"))
+    assert 30 < ttl_a <= 60 and 0 < ttl_b <= 30  # each window set by its first count
+    assert caches["default"].get("a") == 3  # readable through the cache API too

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import BlockedContact
-from zhengwu.lib.cache import count
+from zhengwu.lib.cache import count_many
 
 # Per source address: 10 appeals an hour; per phone: 5 a day (a citizen with more calls 12345).
 LIMITS = {"ip": (10, 3600), "phone": (5, 86400)}
@@ -80,14 +80,17 @@ def check_blocked(*, phone: str = "", email: str = "", ip: str | None = None) ->
         )
 
 
-def hit(kind: str, value: str, now: dt.datetime | None = None) -> None:
-    """Count one submission; refuse when the window's limit is exceeded."""
-    if not value:
-        return
-    limit, window = LIMITS[kind]
+def hit(values: dict[str, str], now: dt.datetime | None = None) -> None:
+    """Count one submission against the limit of each kind ("ip", "phone") that has a value,
+    all in one round trip; refuse when a window's limit is exceeded."""
     now = now or timezone.now()
-    key = f"appeals:rate:{kind}:{value}:{int(now.timestamp()) // window}"
-    if count(key, window) > limit:
+    limited = [(kind, value, *LIMITS[kind]) for kind, value in values.items() if value]
+    counters = [
+        (f"appeals:rate:{kind}:{value}:{int(now.timestamp()) // window}", window)
+        for kind, value, _limit, window in limited
+    ]
+    counts = count_many(counters)
+    if any(n > limit for n, (_k, _v, limit, _w) in zip(counts, limited, strict=True)):
         raise ValidationError(
             _("提交过于频繁，请稍后再试。如有紧急情况请拨打12345热线。"), code="rate_limited"
         )

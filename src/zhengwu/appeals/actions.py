@@ -214,8 +214,7 @@ def _check_intake(draft: Draft, channel: str, acting_user: Any, ip: str | None) 
         raise ValidationError(_("请留下手机号码或电子邮箱，以便告知办理结果；也可以选择匿名。"))
     abuse.check_blocked(phone=draft.contact_phone, email=draft.contact_email, ip=ip)
     if channel in PUBLIC_CHANNELS:
-        abuse.hit("ip", ip or "")
-        abuse.hit("phone", draft.contact_phone)
+        abuse.hit({"ip": ip or "", "phone": draft.contact_phone})
 
 
 def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) -> tuple[Appeal, str]:

@@ -11,8 +11,13 @@ class AppealsConfig(AppConfig):
 
         from zhengwu.appeals.abuse import forget_blocklist
         from zhengwu.appeals.models import BlockedContact, Channel
+        from zhengwu.dispatch.models import Category
         from zhengwu.dispatch.rules import register_channels
+        from zhengwu.lib import refcache
+        from zhengwu.org.models import Division
 
         register_channels(Channel.choices)
         for signal in (post_save, post_delete):
             signal.connect(forget_blocklist, sender=BlockedContact, dispatch_uid="blocklist")
+        # The intake forms read places and categories through the reference cache.
+        refcache.watch(Division, Category)

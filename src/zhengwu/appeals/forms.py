@@ -24,6 +24,7 @@ from zhengwu.appeals.models import (
     Supervision,
 )
 from zhengwu.dispatch.models import AppealType, Category, Urgency
+from zhengwu.lib import refcache
 from zhengwu.org.models import Division, Organisation, User, validate_mobile
 
 HANDLING_KINDS = [k for k in Organisation.Kind.values if k not in ("centre", "government")]
@@ -92,6 +93,45 @@ def leaf_categories() -> Any:
     return Category.objects.filter(is_active=True).order_by("path")
 
 
+class ReferenceChoiceField(forms.ModelChoiceField):
+    """A choice of a directory or catalogue row: validated by reading the row through
+    `zhengwu.lib.refcache` (no query per submission) and `accepts`, which must say what the
+    field's queryset says (the queryset still lists the options on the page)."""
+
+    def __init__(self, *args: Any, accepts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accepts = accepts
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        try:
+            row = refcache.rows(self.queryset.model, [value]).get(
+                self.queryset.model._meta.pk.to_python(value)
+            )
+        except (ValueError, TypeError, ValidationError):
+            row = None
+        if row is None or not self.accepts(row):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return row
+
+
+def _is_county(row: Division) -> bool:
+    return row.level == Division.Level.COUNTY
+
+
+def _is_township(row: Division) -> bool:
+    return row.level == Division.Level.TOWNSHIP
+
+
+def _is_active(row: Category) -> bool:
+    return row.is_active
+
+
 class AppealForm(forms.Form):
     """The citizen's form (portal and mailboxes); the hotline form adds what agents need."""
 
@@ -106,24 +146,28 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("请写清楚时间、地点、事情经过和您的诉求。"),
     )
-    district = forms.ModelChoiceField(
+    # Querysets built once here (each form copies them), not per form: building one costs.
+    district = ReferenceChoiceField(
         label=_("所在区县"),
-        queryset=Division.objects.none(),
+        queryset=districts(),
+        accepts=_is_county,
         required=False,
         empty_label=_("请选择"),
         widget=QuickSelect,
     )
-    street = forms.ModelChoiceField(
+    street = ReferenceChoiceField(
         label=_("街道（乡镇）"),
-        queryset=Division.objects.none(),
+        queryset=Division.objects.filter(level=Division.Level.TOWNSHIP).order_by("code"),
+        accepts=_is_township,  # and of the chosen district: see clean()
         required=False,
         empty_label=_("不清楚"),
         widget=QuickSelect,
     )
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
-    category = forms.ModelChoiceField(
+    category = ReferenceChoiceField(
         label=_("问题分类（可不选）"),
-        queryset=Category.objects.none(),
+        queryset=leaf_categories(),
+        accepts=_is_active,
         required=False,
         empty_label=_("不清楚，由工作人员判断"),
         widget=QuickSelect,
@@ -147,18 +191,18 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts()
-        self.fields["category"].queryset = leaf_categories()
         # The streets of the chosen district (the picker reloads them with htmx); before a
         # district is chosen, all of them, so the form also works without JavaScript.
-        townships = Division.objects.filter(level=Division.Level.TOWNSHIP)
         district = self.data.get(self.add_prefix("district")) if self.is_bound else None
         if district and str(district).isdigit():
-            townships = townships.filter(parent_id=district)
-        self.fields["street"].queryset = townships.order_by("code")
+            streets = self.fields["street"]
+            streets.queryset = streets.queryset.filter(parent_id=district)
 
     def clean(self) -> dict:
         data = super().clean()
+        street, district = data.get("street"), data.get("district")
+        if street is not None and district is not None and street.parent_id != district.pk:
+            self.add_error("street", _("所选街道（乡镇）不在所选区县内。"))
         phone, email = data.get("contact_phone"), data.get("contact_email")
         if not phone and not email and not data.get("is_anonymous"):
             raise ValidationError(_("请留下手机号码或电子邮箱，以便告知办理结果；也可以选择匿名。"))
