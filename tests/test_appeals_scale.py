@@ -4,6 +4,7 @@ join, and appeal numbers from one statement (bench/bench_appeals.py measures the
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -107,3 +108,27 @@ def test_numbers_continue_the_day_and_start_a_new_one(city: City) -> None:
     DailyCounter.objects.filter(day=today).update(last=41)
     assert numbers.next_number().endswith("000042")
     assert DailyCounter.objects.get(day=today).last == 42
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_number_is_taken_before_the_intake_transaction(seeded) -> None:
+    """The day's counter commits on its own (concurrent intakes wait for one statement, not
+    for each other's whole transaction): a submission that fails later leaves a gap, never a
+    half-written appeal or a repeated number."""
+    from zhengwu.appeals import actions
+
+    draft = actions.Draft(
+        "help",
+        "井盖缺失",
+        "解放路口人行道井盖缺失，很危险，请尽快处理。",
+        contact_phone="13700004444",
+    )
+
+    def fail(appeal) -> None:
+        raise RuntimeError("the channel's own record could not be written")
+
+    with pytest.raises(RuntimeError):
+        actions.do_submit_appeal(draft, channel="portal", acting_user=AnonymousUser(), keep=fail)
+    assert not Appeal.objects.exists()
+    appeal, _code = actions.do_submit_appeal(draft, channel="portal", acting_user=AnonymousUser())
+    assert appeal.number.endswith("000002")  # 000001 went with the failed submission

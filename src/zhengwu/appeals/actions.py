@@ -38,7 +38,7 @@ from zhengwu.appeals.models import (
     Supervision,
     Urge,
 )
-from zhengwu.appeals.uploads import check_files
+from zhengwu.appeals.uploads import CheckedFile, check_files
 from zhengwu.appeals.workflow import HANDLING, ConflictError, Status, transition
 from zhengwu.audit.record import record
 from zhengwu.audit.registry import register
@@ -155,8 +155,19 @@ def _attach(
     reply: Reply | None = None,
     public: bool = False,
 ) -> list[Attachment]:
+    return _store(appeal, check_files(list(files)), user=user, reply=reply, public=public)
+
+
+def _store(
+    appeal: Appeal,
+    files: Sequence[CheckedFile],
+    *,
+    user: Any,
+    reply: Reply | None = None,
+    public: bool = False,
+) -> list[Attachment]:
     attachments = []
-    for checked in check_files(list(files)):
+    for checked in files:
         attachment = Attachment(
             appeal=appeal,
             reply=reply,
@@ -217,7 +228,8 @@ def _check_intake(draft: Draft, channel: str, acting_user: Any, ip: str | None) 
         abuse.hit({"ip": ip or "", "phone": draft.contact_phone})
 
 
-def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) -> tuple[Appeal, str]:
+def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) -> Appeal:
+    """The appeal, checked, not yet numbered or saved."""
     citizen = (
         acting_user if acting_user.is_authenticated and not is_staff_member(acting_user) else None
     )
@@ -248,15 +260,9 @@ def _new_appeal(draft: Draft, channel: str, acting_user: Any, ip: str | None) ->
     # cost every submission queries.
     related = ["category", "division", "mailbox", "citizen", "entered_by"]
     appeal.full_clean(exclude=["query_code_hash", "number", *related], validate_constraints=False)
-    # The number last: from here until commit, other submissions wait for the day's counter.
-    code = numbers.new_query_code()
-    appeal.number = numbers.next_number()
-    appeal.query_code_hash = numbers.digest(appeal.number, code)
-    appeal.save()
-    return appeal, code
+    return appeal
 
 
-@transaction.atomic
 def do_submit_appeal(
     draft: Draft,
     *,
@@ -271,8 +277,30 @@ def do_submit_appeal(
     `keep`: the channel's own record of the submission, written with the appeal in the same
     transaction (a partner's external id: see api.intake)."""
     _check_intake(draft, channel, acting_user, ip)
-    appeal, code = _new_appeal(draft, channel, acting_user, ip)
-    _attach(appeal, draft.files, user=acting_user)
+    appeal = _new_appeal(draft, channel, acting_user, ip)
+    files = check_files(list(draft.files))
+    # Everything is checked: now the number, in a transaction of its own when the caller has
+    # none open, so that concurrent submissions wait for the day's counter during one statement
+    # rather than during the whole intake. Numbers never repeat; a submission that fails from
+    # here on (a database error, a partner's resent id) leaves a gap in the day's numbers.
+    appeal.number = numbers.next_number()
+    return _take_in(appeal, files, draft, acting_user, accept, keep)
+
+
+@transaction.atomic
+def _take_in(
+    appeal: Appeal,
+    files: list[CheckedFile],
+    draft: Draft,
+    acting_user: Any,
+    accept: bool,
+    keep: Callable[[Appeal], Any] | None,
+) -> tuple[Appeal, str]:
+    channel = appeal.channel
+    code = numbers.new_query_code()
+    appeal.query_code_hash = numbers.digest(appeal.number, code)
+    appeal.save()
+    _store(appeal, files, user=acting_user)
     addressee = _("（致%(box)s）") % {"box": draft.mailbox.name} if draft.mailbox else ""
     AppealEvent.append(
         appeal,

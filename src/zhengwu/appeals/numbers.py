@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhengwu.appeals.models import DailyCounter
@@ -15,13 +15,14 @@ PREFIX = "ZW"
 
 
 def next_number() -> str:
-    """ZW + local date + a six-digit serial for that day; call inside the intake transaction,
-    as late as possible: the day's counter row stays locked until the transaction ends, which
-    keeps the numbers gapless but makes concurrent intake wait for each other from here on."""
+    """ZW + local date + a six-digit serial for that day. Outside a transaction it commits at
+    once: the day's counter row is locked for this one statement, not for the caller's whole
+    change (inside one, the caller's transaction holds it). Serials never repeat; one taken by
+    a change that then fails is not reused."""
     today = timezone.localdate()
     table = connection.ops.quote_name(DailyCounter._meta.db_table)
     # One statement (PostgreSQL and SQLite): create the day's row or increment it, locked.
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (day, last) VALUES (%s, 1) ON CONFLICT (day)"  # noqa: S608
             f" DO UPDATE SET last = {table}.last + 1 RETURNING last",
