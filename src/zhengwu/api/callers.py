@@ -11,12 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from zhengwu.api import keys
 from zhengwu.api.models import ApiKey, Partner
-from zhengwu.lib.cache import count
+from zhengwu.lib.cache import count, drop
 
 # last_used_at is informative; writing it on every request would add a write to every read.
 TOUCH_EVERY = dt.timedelta(minutes=5)
@@ -65,10 +64,7 @@ def _lookup(digest: str) -> ApiKey | None:
 
 def forget_keys(*digests: str) -> None:
     """Call inside the transaction that revokes, rotates or changes keys or their partner."""
-    names = [_key_cache(d) for d in digests]
-    # Now, and again after commit: a call served in between may have cached the old row.
-    cache.delete_many(names)
-    transaction.on_commit(lambda: cache.delete_many(names), robust=True)
+    drop(*(_key_cache(d) for d in digests))
 
 
 def caller_for_key(raw: str) -> Caller | None:

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -26,6 +25,7 @@ from zhengwu.api.models import (
 from zhengwu.api.open311_status import open311_status
 from zhengwu.appeals.models import Appeal, AppealEvent
 from zhengwu.appeals.workflow import Status
+from zhengwu.lib.cache import drop
 from zhengwu.lib.tasks import enqueue_on_commit
 
 
@@ -75,7 +75,7 @@ def _subscribers() -> list[Subscriber]:
 
 def forget_subscribers() -> None:
     """Call inside the transaction that changes subscriptions or partners."""
-    transaction.on_commit(lambda: cache.delete(SUBSCRIBERS_KEY), robust=True)
+    drop(SUBSCRIBERS_KEY)
 
 
 def _subscriptions(name: str, appeal: Appeal) -> list[Subscriber]:

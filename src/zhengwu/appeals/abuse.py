@@ -9,13 +9,12 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import BlockedContact
-from zhengwu.lib.cache import count_many
+from zhengwu.lib.cache import count_many, drop
 
 # Per source address: 10 appeals an hour; per phone: 5 a day (a citizen with more calls 12345).
 LIMITS = {"ip": (10, 3600), "phone": (5, 86400)}
@@ -46,9 +45,7 @@ def _blocklist() -> dict | None:
 
 
 def forget_blocklist(**_signal: object) -> None:
-    # Now, and again after commit: a submission served in between may have cached the old list.
-    cache.delete(BLOCKLIST_KEY)
-    transaction.on_commit(lambda: cache.delete(BLOCKLIST_KEY), robust=True)
+    drop(BLOCKLIST_KEY)
 
 
 def _is_blocked(values: list[tuple[str, str]], now: dt.datetime) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends import redis
+from django.db import transaction
 
 
 class _RedisClient(redis.RedisCacheClient):
@@ -36,6 +37,15 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server: Any, params: dict) -> None:
         super().__init__(server, params)
         self._class = _RedisClient
+
+
+def drop(*keys: str) -> None:
+    """Drop cached entries a change makes stale: now, and again once the change commits (a
+    request served in between may have cached the old value again). Call inside the change's
+    transaction."""
+    names = list(keys)
+    cache.delete_many(names)
+    transaction.on_commit(lambda: cache.delete_many(names), robust=True)
 
 
 def count(key: str, window: int) -> int:

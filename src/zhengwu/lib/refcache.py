@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete, post_save
+
+from zhengwu.lib.cache import drop
 
 SECONDS = 300
 
@@ -40,9 +42,7 @@ def rows(model: type[models.Model], pks: Iterable[Any]) -> dict[Any, models.Mode
 
 
 def forget(sender: type[models.Model], instance: models.Model, **_signal: Any) -> None:
-    key = _key(sender, instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+    drop(_key(sender, instance.pk))
 
 
 def watch(*watched: type[models.Model]) -> None:
