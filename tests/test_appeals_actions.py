@@ -128,13 +128,17 @@ def test_images_lose_their_exif_data(city: City) -> None:
         assert 0x8825 not in reread.getexif()
 
 
-def test_hotline_entry_is_for_agents_only(city: City, actors: Actors) -> None:
-    draft = actions.Draft(
+def phone_call() -> actions.Draft:
+    return actions.Draft(
         "help",
         "井盖缺失",
         "解放路口人行道井盖缺失，很危险，请尽快处理。",
         contact_phone="13700004444",
     )
+
+
+def test_hotline_entry_is_for_agents_only(city: City, actors: Actors) -> None:
+    draft = phone_call()
     appeal, _ = actions.do_submit_appeal(draft, channel="hotline", acting_user=actors.intake)
     assert appeal.entered_by == actors.intake and appeal.channel == "hotline"
     with pytest.raises(PermissionDenied):
@@ -142,12 +146,7 @@ def test_hotline_entry_is_for_agents_only(city: City, actors: Actors) -> None:
 
 
 def test_a_hotline_agent_submits_and_accepts_in_one_step(city: City, actors: Actors) -> None:
-    draft = actions.Draft(
-        "help",
-        "井盖缺失",
-        "解放路口人行道井盖缺失，很危险，请尽快处理。",
-        contact_phone="13700004444",
-    )
+    draft = phone_call()
     appeal, _ = actions.do_submit_appeal(
         draft, channel="hotline", acting_user=actors.intake, accept=True
     )
@@ -170,12 +169,7 @@ def test_a_refused_acceptance_takes_in_nothing(city: City, actors: Actors, monke
     monkeypatch.setattr(
         access, "available_actions", lambda user, appeal: original(user, appeal) - {"accept"}
     )
-    draft = actions.Draft(
-        "help",
-        "井盖缺失",
-        "解放路口人行道井盖缺失，很危险，请尽快处理。",
-        contact_phone="13700004444",
-    )
+    draft = phone_call()
     before = (Appeal.objects.count(), AuditEvent.objects.count(), Message.objects.count())
     with pytest.raises(PermissionDenied):
         actions.do_submit_appeal(draft, channel="hotline", acting_user=actors.intake, accept=True)

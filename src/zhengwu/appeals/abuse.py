@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import BlockedContact
-from zhengwu.lib.cache import count_many, drop
+from zhengwu.lib.cache import count_many, drop_on_change
 
 # Per source address: 10 appeals an hour; per phone: 5 a day (a citizen with more calls 12345).
 LIMITS = {"ip": (10, 3600), "phone": (5, 86400)}
 
 
 # Every submission asks the blocklist; the list is short and rarely changes, so it is kept in
-# the shared cache and dropped whenever an entry is saved or deleted (`forget_blocklist`). A
+# the shared cache and dropped whenever an entry is saved or deleted (`watch_blocklist`). A
 # list too long to keep there is asked of the database each time instead.
 BLOCKLIST_KEY = "appeals:blocklist"
 BLOCKLIST_SECONDS = 300
@@ -44,8 +44,12 @@ def _blocklist() -> dict | None:
     return None if cached == _ASK_DATABASE else cached
 
 
-def forget_blocklist(**_signal: object) -> None:
-    drop(BLOCKLIST_KEY)
+def watch_blocklist() -> None:
+    drop_on_change(BlockedContact, _blocklist_key)
+
+
+def _blocklist_key(_entry: BlockedContact) -> str:
+    return BLOCKLIST_KEY
 
 
 def _is_blocked(values: list[tuple[str, str]], now: dt.datetime) -> bool:
@@ -81,13 +85,14 @@ def hit(values: dict[str, str], now: dt.datetime | None = None) -> None:
     """Count one submission against the limit of each kind ("ip", "phone") that has a value,
     all in one round trip; refuse when a window's limit is exceeded."""
     now = now or timezone.now()
-    limited = [(kind, value, *LIMITS[kind]) for kind, value in values.items() if value]
-    counters = [
-        (f"appeals:rate:{kind}:{value}:{int(now.timestamp()) // window}", window)
-        for kind, value, _limit, window in limited
-    ]
-    counts = count_many(counters)
-    if any(n > limit for n, (_k, _v, limit, _w) in zip(counts, limited, strict=True)):
+    kinds = [kind for kind, value in values.items() if value]
+    counters = []
+    for kind in kinds:
+        window = LIMITS[kind][1]
+        counters.append(
+            (f"appeals:rate:{kind}:{values[kind]}:{int(now.timestamp()) // window}", window)
+        )
+    if any(n > LIMITS[kind][0] for kind, n in zip(kinds, count_many(counters), strict=True)):
         raise ValidationError(
             _("提交过于频繁，请稍后再试。如有紧急情况请拨打12345热线。"), code="rate_limited"
         )

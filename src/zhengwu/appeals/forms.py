@@ -106,9 +106,7 @@ class ReferenceChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         try:
-            row = refcache.rows(self.queryset.model, [value]).get(
-                self.queryset.model._meta.pk.to_python(value)
-            )
+            row = refcache.row(self.queryset.model, value)
         except (ValueError, TypeError, ValidationError):
             row = None
         if row is None or not self.accepts(row):

@@ -5,11 +5,13 @@ Counters live in the shared cache (Redis in production), so a limit holds across
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends import redis
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 
 class _RedisClient(redis.RedisCacheClient):
@@ -48,13 +50,21 @@ def drop(*keys: str) -> None:
     transaction.on_commit(lambda: cache.delete_many(names), robust=True)
 
 
+def drop_on_change(model: type[models.Model], key_of: Callable[[models.Model], str]) -> None:
+    """Drop the entry `key_of(row)` whenever a row of `model` is saved or deleted."""
+
+    def receiver(sender: Any, instance: models.Model, **_signal: Any) -> None:
+        drop(key_of(instance))
+
+    uid = f"zhengwu.drop:{model._meta.label}:{key_of.__module__}.{key_of.__qualname__}"
+    for signal in (post_save, post_delete):
+        signal.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+
 def count(key: str, window: int) -> int:
     """Add one to the counter `key`, which lives `window` seconds from its first count; returns
-    the new value. One round trip, except for a window's first count."""
-    try:
-        return cache.incr(key)
-    except ValueError:  # no counter yet (or it just expired)
-        return 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
+    the new value."""
+    return count_many([(key, window)])[0]
 
 
 # INCR, and start the window on the first count: atomic, and on any Redis version.
@@ -69,10 +79,18 @@ def count_many(counters: list[tuple[str, int]]) -> list[int]:
     """`count` for several (key, window) counters; in one round trip on Redis."""
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
-        return [count(key, window) for key, window in counters]
+        return [_count_in(cache, key, window) for key, window in counters]
     client = backend._cache.get_client(write=True)
     script = client.register_script(_COUNT)
     pipe = client.pipeline(transaction=False)
     for key, window in counters:
         script(keys=[backend.make_and_validate_key(key)], args=[window], client=pipe)
     return [int(n) for n in pipe.execute()]
+
+
+def _count_in(backend: Any, key: str, window: int) -> int:
+    """A counter through the cache API alone (the per-process cache of development and tests)."""
+    try:
+        return backend.incr(key)
+    except ValueError:  # no counter yet (or it just expired)
+        return 1 if backend.add(key, 1, timeout=window) else backend.incr(key)
