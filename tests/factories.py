@@ -95,3 +95,13 @@ def build_actors(city: City) -> Actors:
         leader=user("leader", (city.government, Role.LEADER)),
         sysadmin=user("sysadmin", (city.centre, Role.SYSADMIN)),
     )
+
+
+def audit_chain_intact() -> bool:
+    """Chain the audit rows written so far (the background chainer's job), then verify."""
+    from zhengwu.audit.chain import chain_pending
+    from zhengwu.audit.verify import verify_chain
+
+    chain_pending()
+    report = verify_chain()
+    return report.ok and report.unchained == 0 and report.checked > 0

@@ -20,6 +20,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import Actors, City
+from zhengwu.audit import chain
+from zhengwu.audit.models import AuditEvent
+from zhengwu.audit.verify import verify_chain
 from zhengwu.notifications import queries
 from zhengwu.notifications.actions import do_mark_read
 from zhengwu.notifications.api import notify, notify_user
@@ -246,9 +249,11 @@ def restore_signal_handlers() -> Iterator[None]:
 
 
 @pytest.fixture
-def database_tasks(settings, restore_signal_handlers) -> None:
+def database_tasks(settings, restore_signal_handlers, monkeypatch) -> None:
     # django_tasks rebuilds its backends when TASKS changes (and again when the test ends).
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # This process has not asked for the audit chainer yet (it asks at most once a second).
+    monkeypatch.setattr(chain, "_asked_until", 0.0)
 
 
 def run_worker() -> None:
@@ -395,12 +400,25 @@ def test_a_submitted_appeal_is_analysed_and_acknowledged_by_the_worker(
     appeal = new_appeal(city)
     # Committed with the appeal, in the same transaction: the acknowledgement SMS and the
     # smart-dispatch analysis.
+    # The audit chainer is asked for too, a second later, to chain whatever committed by then.
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "zhengwu.appeals.tasks.analyse_appeal",
+        "zhengwu.audit.tasks.chain_audit",
         "zhengwu.notifications.tasks.deliver_message",
     ]
+    chainer = DBTaskResult.objects.get(task_path="zhengwu.audit.tasks.chain_audit")
+    assert chainer.run_after > timezone.now()
+    assert AuditEvent.objects.filter(seq__isnull=True).exists()
     run_worker()
     assert Suggestion.objects.filter(reference=appeal.pk).exists()
     assert len(gateway.requests) == 1
     assert appeal.number in json.dumps(gateway.requests[0], ensure_ascii=False)
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert set(DBTaskResult.objects.values_list("task_path", "status")) == {
+        ("zhengwu.appeals.tasks.analyse_appeal", "SUCCESSFUL"),
+        ("zhengwu.notifications.tasks.deliver_message", "SUCCESSFUL"),
+        ("zhengwu.audit.tasks.chain_audit", "READY"),  # not due yet
+    }
+    DBTaskResult.objects.filter(pk=chainer.pk).update(run_after=timezone.now())
+    run_worker()
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+    assert verify_chain().ok

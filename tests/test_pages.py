@@ -178,7 +178,7 @@ def test_admin_changes_are_audited(city: City, actors: Actors) -> None:
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    event = AuditEvent.objects.filter(action="admin.saved").latest("seq")
+    event = AuditEvent.objects.filter(action="admin.saved").latest("id")
     assert event.summary["fields"] == {"short_name": "城管"} and event.actor == actors.sysadmin
 
 

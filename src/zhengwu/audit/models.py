@@ -18,11 +18,14 @@ class AppendOnlyError(RuntimeError):
 class AuditEvent(models.Model):
     """One change: who (and in which role and body), what, to which object, from where, when.
 
-    `hash` covers this row's content and the previous row's hash, so editing, deleting or
-    inserting a row breaks the chain at that point (`manage.py verify_audit`).
+    A change writes its row in its own transaction, unchained (`seq` empty); the chainer
+    (`zhengwu.audit.chain`) then gives committed rows their place in the chain, in commit order:
+    `seq`, and a `hash` covering the row's content and the previous row's hash, so editing,
+    deleting or inserting a chained row breaks the chain at that point (`manage.py
+    verify_audit`).
     """
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,21 +49,25 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象"), max_length=64, blank=True)
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             # Filtered by whole names only: no LIKE index beside it (db_index=True adds one).
             models.Index(fields=["action"], name="audit_action"),
+            # The rows still to chain: a handful, found without reading the whole trail.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unchained"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action}"
+        return f"#{self.seq or '-'} {self.action}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
@@ -89,8 +96,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The chain's tip, one row locked by every writer so rows are chained in commit order (and a
-    deleted tail is detected: the head still remembers it)."""
+    """The chain's tip, locked by the chainer while it appends (one chainer at a time), and
+    remembered so a deleted tail is detected."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)

@@ -1,15 +1,17 @@
-"""Writing audit rows. Call `record` inside the transaction of the change it describes."""
+"""Writing audit rows. Call `record` inside the transaction of the change it describes: the row
+commits or rolls back with it, and is chained after it commits (`zhengwu.audit.chain`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from zhengwu.audit import chain
 from zhengwu.audit.context import client_ip
-from zhengwu.audit.models import AuditChainHead, AuditEvent
+from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.registry import ACTIONS
 from zhengwu.lib.hashing import canonical_json
 from zhengwu.lib.masking import mask_email, mask_id_number, mask_name, mask_phone, mask_text
@@ -58,25 +60,17 @@ def record(
     """`organisation` (an instance) or `organisation_id`: the body the actor acted for."""
     if action not in ACTIONS:
         raise ValueError(f"unregistered audit action {action!r}")
-    # No savepoint inside the caller's transaction (two round trips while the head is locked):
-    # any error here fails the whole change anyway.
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_role=role,
-            organisation_id=organisation.pk if organisation is not None else organisation_id,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            summary=masked_summary(summary),
-            ip=client_ip.get(),
-            prev_hash=head.hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=role,
+        organisation_id=organisation.pk if organisation is not None else organisation_id,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=masked_summary(summary),
+        ip=client_ip.get(),
+    )
+    event.save()
+    chain.schedule()
     return event

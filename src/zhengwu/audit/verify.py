@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+
+from django.db.models import Count, Min
 
 from zhengwu.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
@@ -20,6 +23,8 @@ class ChainBreak:
 class ChainReport:
     checked: int
     first_break: ChainBreak | None
+    unchained: int = 0  # rows written but not chained yet (not covered by this check)
+    oldest_unchained: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -27,21 +32,29 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the chain in order; report the first row that was edited, deleted or inserted."""
+    """Walk the chained rows in order; report the first row that was edited, deleted or inserted,
+    and how many rows still wait to be chained."""
+    pending = AuditEvent.objects.filter(seq__isnull=True).aggregate(
+        n=Count("id"), oldest=Min("created_at")
+    )
+    found = {"unchained": pending["n"], "oldest_unchained": pending["oldest"]}
     expected_seq, previous = 1, GENESIS_HASH
     checked = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+    chained = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+    for event in chained.iterator(chunk_size=batch_size):
         problem = _problem(event, expected_seq, previous)
         if problem:
-            return ChainReport(checked, ChainBreak(min(event.seq, expected_seq), problem))
+            return ChainReport(checked, ChainBreak(min(event.seq, expected_seq), problem), **found)
         expected_seq, previous = event.seq + 1, event.hash
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, previous):
         return ChainReport(
-            checked, ChainBreak(expected_seq, "链尾的记录被删除（链头记录了更多条目）。")
+            checked,
+            ChainBreak(expected_seq, "链尾的记录被删除（链头记录了更多条目）。"),
+            **found,
         )
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, **found)
 
 
 def _problem(event: AuditEvent, expected_seq: int, previous: str) -> str:

@@ -53,7 +53,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def _history(category: Category) -> list[AuditEvent]:
     events = AuditEvent.objects.filter(object_type="dispatch.category", object_id=str(category.pk))
-    rows = list(events.select_related("actor").order_by("-seq")[:50])
+    rows = list(events.select_related("actor").order_by("-id")[:50])
     for event in rows:
         event.label = action_label(event.action)
     return rows
