@@ -7,6 +7,7 @@ from django.apps import apps as django_apps
 from django.core.cache import cache
 
 from tests.factories import Actors, City, build_actors, build_city
+from zhengwu.lib.cache import forget_local
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,7 @@ def _fast_password_hashing(settings) -> None:
 def _empty_cache() -> None:
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
+    forget_local()
 
 
 # Rows that data migrations install: transactional tests flush them when they end, and

@@ -136,3 +136,29 @@ def test_counters_count_together_in_one_round_trip(redis_cache, settings) -> Non
     ttl_b = client.ttl(caches["default"].make_and_validate_key("b"))
     assert 30 < ttl_a <= 60 and 0 < ttl_b <= 30  # each window set by its first count
     assert caches["default"].get("a") == 3  # readable through the cache API too
+
+
+@pytest.mark.django_db
+def test_hot_entries_are_kept_a_few_seconds_in_each_process(monkeypatch) -> None:
+    from django.core.cache import cache
+
+    from zhengwu.lib import cache as shared
+
+    clock = [1000.0]
+    monkeypatch.setattr(shared, "monotonic", lambda: clock[0])
+    computed: list[int] = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert shared.cached("hot", compute, 60) == 1 and cache.get("hot") == 1
+    cache.set("hot", 7)  # another server dropped and refilled the shared entry
+    assert shared.cached("hot", compute, 60) == 1  # this process keeps its copy a while
+    clock[0] += shared.LOCAL_SECONDS + 0.1
+    assert shared.cached("hot", compute, 60) == 7
+    shared.drop("hot")  # a change made here: gone at once, here and in the shared cache
+    assert shared.cached("hot", compute, 60) == 2 and len(computed) == 2
+    # A value `keep` refuses is neither stored nor kept (an unknown API key, say).
+    assert shared.cached("absent", lambda: None, 60, keep=lambda v: v is not None) is None
+    assert cache.get("absent", "missing") == "missing" and "absent" not in shared._local

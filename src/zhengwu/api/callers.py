@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhengwu.api import keys
 from zhengwu.api.models import ApiKey, Partner
-from zhengwu.lib.cache import count, drop
+from zhengwu.lib.cache import cached, count, drop
 
 # last_used_at is informative; writing it on every request would add a write to every read.
 TOUCH_EVERY = dt.timedelta(minutes=5)
@@ -40,8 +40,10 @@ ANONYMOUS = Caller(user=AnonymousUser())
 
 
 # A partner's key is looked up on every call; the answer is cached (in Redis in production, so
-# all servers share it) and dropped when the key or its partner changes (`forget_keys`). Staff
-# members' personal tokens are not cached: their accounts change outside the API's use cases.
+# all servers share it, and for a few seconds in each process) and dropped when the key or its
+# partner changes (`forget_keys`): a revoked key stops working on every server within seconds.
+# Staff members' personal tokens are not cached: their accounts change outside the API's use
+# cases.
 KEY_CACHE_SECONDS = 60
 
 
@@ -50,16 +52,16 @@ def _key_cache(digest: str) -> str:
 
 
 def _lookup(digest: str) -> ApiKey | None:
-    key = cache.get(_key_cache(digest))
-    if key is None:
-        key = (
+    return cached(
+        _key_cache(digest),
+        lambda: (
             ApiKey.objects.select_related("partner__service_user", "user")
             .filter(key_hash=digest)
             .first()
-        )
-        if key is not None and key.partner_id is not None:
-            cache.set(_key_cache(digest), key, KEY_CACHE_SECONDS)
-    return key
+        ),
+        KEY_CACHE_SECONDS,
+        keep=lambda key: key is not None and key.partner_id is not None,
+    )
 
 
 def forget_keys(*digests: str) -> None:

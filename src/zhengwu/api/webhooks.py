@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -25,7 +24,7 @@ from zhengwu.api.models import (
 from zhengwu.api.open311_status import open311_status
 from zhengwu.appeals.models import Appeal, AppealEvent
 from zhengwu.appeals.workflow import Status
-from zhengwu.lib.cache import drop
+from zhengwu.lib.cache import cached, drop
 from zhengwu.lib.tasks import enqueue_on_commit
 
 
@@ -47,30 +46,27 @@ class Subscriber:
 
 
 # Every status change of every appeal asks who subscribes, inside the change's transaction;
-# the answer is cached (in Redis in production, so all servers share it) and dropped whenever
-# a subscription or partner changes (see `forget_subscribers`).
+# the answer is cached (in Redis in production, so all servers share it, and for a few seconds
+# in each process) and dropped whenever a subscription or partner changes (see
+# `forget_subscribers`): a new subscription reaches every server within seconds.
 SUBSCRIBERS_KEY = "api:webhook-subscribers"
 SUBSCRIBERS_TTL = 60  # bounds the rare race of a read overtaking the invalidation
 
 
 def _subscribers() -> list[Subscriber]:
-    cached = cache.get(SUBSCRIBERS_KEY)
-    if cached is None:
-        rows = WebhookSubscription.objects.filter(
-            is_active=True, partner__is_active=True
-        ).select_related("partner")
-        cached = [
-            Subscriber(
-                s.pk,
-                s.partner_id,
-                s.partner.slug,
-                tuple(s.events),
-                s.partner.may(Operation.WATCH_ALL),
-            )
-            for s in rows
-        ]
-        cache.set(SUBSCRIBERS_KEY, cached, SUBSCRIBERS_TTL)
-    return cached
+    return cached(SUBSCRIBERS_KEY, _read_subscribers, SUBSCRIBERS_TTL)
+
+
+def _read_subscribers() -> list[Subscriber]:
+    rows = WebhookSubscription.objects.filter(
+        is_active=True, partner__is_active=True
+    ).select_related("partner")
+    return [
+        Subscriber(
+            s.pk, s.partner_id, s.partner.slug, tuple(s.events), s.partner.may(Operation.WATCH_ALL)
+        )
+        for s in rows
+    ]
 
 
 def forget_subscribers() -> None:

@@ -7,22 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwu.appeals.models import BlockedContact
-from zhengwu.lib.cache import count_many, drop_on_change
+from zhengwu.lib.cache import cached, count_many, drop_on_change
 
 # Per source address: 10 appeals an hour; per phone: 5 a day (a citizen with more calls 12345).
 LIMITS = {"ip": (10, 3600), "phone": (5, 86400)}
 
 
 # Every submission asks the blocklist; the list is short and rarely changes, so it is kept in
-# the shared cache and dropped whenever an entry is saved or deleted (`watch_blocklist`). A
-# list too long to keep there is asked of the database each time instead.
+# the shared cache (and for a few seconds in each process) and dropped whenever an entry is
+# saved or deleted (`watch_blocklist`). A list too long to keep there is asked of the database
+# each time instead.
 BLOCKLIST_KEY = "appeals:blocklist"
 BLOCKLIST_SECONDS = 300
 BLOCKLIST_CACHED_MAX = 10_000
@@ -31,17 +31,16 @@ _ASK_DATABASE = "database"
 
 def _blocklist() -> dict | None:
     """{(kind, value): expires_at}, or None when the list is too long to keep in the cache."""
-    cached = cache.get(BLOCKLIST_KEY)
-    if cached is None:
-        rows = BlockedContact.objects.values_list("kind", "value", "expires_at")
-        entries = list(rows[: BLOCKLIST_CACHED_MAX + 1])
-        cached = (
-            {(kind, value): expires for kind, value, expires in entries}
-            if len(entries) <= BLOCKLIST_CACHED_MAX
-            else _ASK_DATABASE
-        )
-        cache.set(BLOCKLIST_KEY, cached, BLOCKLIST_SECONDS)
-    return None if cached == _ASK_DATABASE else cached
+    cached_list = cached(BLOCKLIST_KEY, _read_blocklist, BLOCKLIST_SECONDS)
+    return None if cached_list == _ASK_DATABASE else cached_list
+
+
+def _read_blocklist() -> dict | str:
+    rows = BlockedContact.objects.values_list("kind", "value", "expires_at")
+    entries = list(rows[: BLOCKLIST_CACHED_MAX + 1])
+    if len(entries) > BLOCKLIST_CACHED_MAX:
+        return _ASK_DATABASE
+    return {(kind, value): expires for kind, value, expires in entries}
 
 
 def watch_blocklist() -> None:

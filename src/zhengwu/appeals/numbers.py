@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from zhengwu.appeals.models import DailyCounter
@@ -21,8 +21,9 @@ def next_number() -> str:
     a change that then fails is not reused."""
     today = timezone.localdate()
     table = connection.ops.quote_name(DailyCounter._meta.db_table)
-    # One statement (PostgreSQL and SQLite): create the day's row or increment it, locked.
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement (PostgreSQL and SQLite): create the day's row or increment it, locked; in
+    # autocommit it is its own transaction (no BEGIN and COMMIT round trips around it).
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (day, last) VALUES (%s, 1) ON CONFLICT (day)"  # noqa: S608
             f" DO UPDATE SET last = {table}.last + 1 RETURNING last",

@@ -1,4 +1,5 @@
-"""The shared cache: a Redis backend that keeps its client, and fixed-window counters.
+"""The shared cache: a Redis backend that keeps its client, entries read on every request and
+kept a few seconds in each process too, and fixed-window counters.
 
 Counters live in the shared cache (Redis in production), so a limit holds across app servers.
 """
@@ -6,6 +7,7 @@ Counters live in the shared cache (Redis in production), so a limit holds across
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 from typing import Any
 
 from django.core.cache import cache, caches
@@ -41,13 +43,58 @@ class RedisCache(redis.RedisCache):
         self._class = _RedisClient
 
 
+# A few entries are read by every request and change rarely (partner keys, the blocklist,
+# webhook subscribers): `cached` keeps each process's copy for LOCAL_SECONDS, so most requests
+# make no round trip to Redis for them. The price: a change reaches the other processes up to
+# that long after the shared entry is dropped (the process that made it drops its copy at once).
+# Copies are shared by the requests of a process: treat them as read-only.
+LOCAL_SECONDS = 5.0
+_local: dict[str, tuple[float, Any]] = {}
+_MISSING = object()
+
+
+def cached(
+    key: str,
+    compute: Callable[[], Any],
+    timeout: int,
+    *,
+    keep: Callable[[Any], bool] = lambda value: True,
+) -> Any:
+    """The value under `key`: this process's recent copy, else the shared cache's, else
+    `compute()` (stored in both when `keep(value)`, for `timeout` seconds in the shared cache).
+    Drop it with `drop(key)` inside the change that makes it stale."""
+    now = monotonic()
+    copy = _local.get(key)
+    if copy is not None and copy[0] > now:
+        return copy[1]
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        if not keep(value):
+            return value
+        cache.set(key, value, timeout)
+    _local[key] = (now + LOCAL_SECONDS, value)
+    return value
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests start from none)."""
+    _local.clear()
+
+
 def drop(*keys: str) -> None:
     """Drop cached entries a change makes stale: now, and again once the change commits (a
     request served in between may have cached the old value again). Call inside the change's
-    transaction."""
+    transaction. Other processes' copies (`cached`) expire within LOCAL_SECONDS."""
     names = list(keys)
-    cache.delete_many(names)
-    transaction.on_commit(lambda: cache.delete_many(names), robust=True)
+
+    def delete() -> None:
+        cache.delete_many(names)
+        for name in names:
+            _local.pop(name, None)
+
+    delete()
+    transaction.on_commit(delete, robust=True)
 
 
 def drop_on_change(model: type[models.Model], key_of: Callable[[models.Model], str]) -> None:
@@ -67,25 +114,20 @@ def count(key: str, window: int) -> int:
     return count_many([(key, window)])[0]
 
 
-# INCR, and start the window on the first count: atomic, and on any Redis version.
-_COUNT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-
-
 def count_many(counters: list[tuple[str, int]]) -> list[int]:
     """`count` for several (key, window) counters; in one round trip on Redis."""
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return [_count_in(cache, key, window) for key, window in counters]
-    client = backend._cache.get_client(write=True)
-    script = client.register_script(_COUNT)
-    pipe = client.pipeline(transaction=False)
+    # Per counter: create it with its window if it does not exist, then add one. MULTI/EXEC
+    # keeps the pair together (the counter cannot expire between them and live on without a
+    # window); no script, so no SCRIPT EXISTS round trip before each call, on any Redis.
+    pipe = backend._cache.get_client(write=True).pipeline(transaction=True)
     for key, window in counters:
-        script(keys=[backend.make_and_validate_key(key)], args=[window], client=pipe)
-    return [int(n) for n in pipe.execute()]
+        name = backend.make_and_validate_key(key)
+        pipe.set(name, 0, ex=window, nx=True)
+        pipe.incr(name)
+    return [int(n) for n in pipe.execute()[1::2]]
 
 
 def _count_in(backend: Any, key: str, window: int) -> int:
