@@ -320,7 +320,6 @@ def _take_in(
     enqueue_on_commit(tasks.analyse_appeal, appeal.pk)
     if keep is not None:
         keep(appeal)
-    # Last: the audit chain's head stays locked until commit.
     _audit(
         "submitted",
         acting_user,
