@@ -126,6 +126,20 @@ def backends(database_url: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+def python_reference_ms() -> float:
+    """A fixed piece of pure-Python work (the best of five runs): machines of the same kind have
+    differed threefold in speed, so runs on different machines are compared through it."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        table: dict[str, int] = {}
+        for i in range(300_000):
+            key = f"k{i % 1000}"
+            table[key] = table.get(key, 0) + i
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
 def parse(output: str) -> dict[str, str]:
     found = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", output)}
     for pct in ("50", "75", "90", "99"):
@@ -153,6 +167,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
 
+    reference = python_reference_ms()
     recreate(args.database_url)
     env = {
         **os.environ,
@@ -213,7 +228,8 @@ def main() -> None:
     app_ms, db_ms = cpu["app"] / done * 1000, cpu["db"] / done * 1000
     print(
         f"CPU per submission: app {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms → on 2 idle cores "
-        f"at most ~{2000 / (app_ms + db_ms):.0f} submissions/s (load tool not counted)"
+        f"at most ~{2000 / (app_ms + db_ms):.0f} submissions/s (load tool not counted); "
+        f"Python reference {reference:.0f} ms (machine speed: lower is faster)"
     )
     print(
         f"submissions/s {result['rps']}  p50 {result['p50']}  p90 {result['p90']}  "
