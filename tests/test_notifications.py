@@ -14,8 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -23,6 +24,7 @@ from tests.factories import Actors, City
 from zhengwu.audit import chain
 from zhengwu.audit.models import AuditEvent
 from zhengwu.audit.verify import verify_chain
+from zhengwu.lib.tasks import batch
 from zhengwu.notifications import queries
 from zhengwu.notifications.actions import do_mark_read
 from zhengwu.notifications.api import notify, notify_user
@@ -385,6 +387,29 @@ def test_a_task_enqueued_in_a_transaction_that_rolls_back_never_runs(database_ta
     with pytest.raises(RuntimeError), transaction.atomic():
         notify(channel=Channel.EMAIL, to="zhang@example.com", subject="受理", body="已受理")
         assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("the use case failed after asking for the message")
+    assert not Message.objects.exists() and not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_asked_for_in_a_batch_are_written_in_one_insert(database_tasks, mailoutbox) -> None:
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        with batch():
+            for to in ("zhang@example.com", "li@example.com"):
+                notify(channel=Channel.EMAIL, to=to, subject="受理", body="已受理")
+            assert not DBTaskResult.objects.exists()
+        assert DBTaskResult.objects.count() == 2
+    inserts = [q for q in queries.captured_queries if 'INSERT INTO "django_tasks' in q["sql"]]
+    assert len(inserts) == 1
+    run_worker()
+    assert sorted(mail.to[0] for mail in mailoutbox) == ["li@example.com", "zhang@example.com"]
+    assert set(Message.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_fails_writes_no_task(database_tasks) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic(), batch():
+        notify(channel=Channel.EMAIL, to="zhang@example.com", subject="受理", body="已受理")
         raise RuntimeError("the use case failed after asking for the message")
     assert not Message.objects.exists() and not DBTaskResult.objects.exists()
 

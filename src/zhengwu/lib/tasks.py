@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, router, transaction
+
+# Tasks asked for inside `batch()`, written together when it ends.
+_batch: ContextVar[list[tuple[Any, tuple]] | None] = ContextVar("zhengwu_tasks", default=None)
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:
@@ -18,10 +24,56 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
     and the demo) enqueue from an on-commit hook; robust, so a failure to enqueue never undoes a
     committed change: the periodic sweeps find work whose task was lost.
     """
-    if _queue_is_in_transaction(task):
+    if not _queue_is_in_transaction(task):
+        transaction.on_commit(partial(task.enqueue, *args), robust=True)
+        return
+    pending = _batch.get()
+    if pending is None:
         task.enqueue(*args)
     else:
-        transaction.on_commit(partial(task.enqueue, *args), robust=True)
+        task.get_backend().validate_task(task)
+        pending.append((task, args))
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within the caller's transaction: the task rows asked for in the block are written in one
+    INSERT when it ends without an error (intake asks for three: the citizen's SMS, the
+    smart-dispatch analysis, the audit chainer). With any other queue it changes nothing."""
+    if _batch.get() is not None:  # nested: the outermost block writes them
+        yield
+        return
+    pending: list[tuple[Any, tuple]] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        _write(pending)
+
+
+def _write(pending: list[tuple[Any, tuple]]) -> None:
+    """The rows `DatabaseBackend.enqueue` writes one at a time, as it writes them (its
+    `task_enqueued` signal, which only logs at debug level, is not sent)."""
+    from django_tasks.utils import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows = []
+    for task, args in pending:
+        backend = task.get_backend()
+        rows.append(
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=normalize_json({"args": args, "kwargs": {}}),
+                priority=task.priority,
+                task_path=task.module_path,
+                queue_name=task.queue_name,
+                run_after=task.run_after or get_date_max(),
+                backend_name=backend.alias,
+            )
+        )
+    DBTaskResult.objects.bulk_create(rows)
 
 
 def _queue_is_in_transaction(task: Any) -> bool:
