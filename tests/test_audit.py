@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
 
 from tests.factories import Actors, City
 from zhengwu.audit import registry
@@ -169,3 +170,15 @@ def test_the_command_chains_before_it_verifies(city: City) -> None:
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "共 3 条" in out.getvalue() and "尚未入链" not in out.getvalue()
+
+
+def test_the_admin_lists_rows_waiting_to_be_chained(city: City, actors: Actors) -> None:
+    event = record(registry.ADMIN_SAVED, obj=city.dept_a, summary={"n": 1})
+    client = Client()
+    client.force_login(actors.sysadmin)  # its login is audited too, also unchained
+    page = client.get("/admin/audit/auditevent/").content.decode()
+    assert page.count("待入链") >= 2
+    chain_pending()
+    event.refresh_from_db()
+    page = client.get("/admin/audit/auditevent/").content.decode()
+    assert "待入链" not in page and f">{event.seq}</a>" in page

@@ -12,7 +12,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is written by use cases, never by hand."""
 
     list_display = [
-        "seq",
+        "seq_label",
         "created_at",
         "actor",
         "actor_role",
@@ -26,6 +26,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "action"]
     list_select_related = ["actor", "organisation"]
     show_full_result_count = False
+
+    @admin.display(description="序号", ordering="seq")
+    def seq_label(self, event: AuditEvent) -> str:
+        # A row is chained a second or two after its change commits (zhengwu.audit.chain).
+        return str(event.seq) if event.seq is not None else "待入链"
 
     @admin.display(description="操作")
     def action_label(self, event: AuditEvent) -> str:
