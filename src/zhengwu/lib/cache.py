@@ -44,10 +44,10 @@ class RedisCache(redis.RedisCache):
 
 
 # A few entries are read by every request and change rarely (partner keys, the blocklist,
-# webhook subscribers): `cached` keeps each process's copy for LOCAL_SECONDS, so most requests
-# make no round trip to Redis for them. The price: a change reaches the other processes up to
-# that long after the shared entry is dropped (the process that made it drops its copy at once).
-# Copies are shared by the requests of a process: treat them as read-only.
+# webhook subscribers, reference rows): `cached` keeps each process's copy for LOCAL_SECONDS,
+# so most requests make no round trip to Redis for them. The price: a change reaches the other
+# processes up to that long after the shared entry is dropped (the process that made it drops
+# its copy at once). Copies are shared by the requests of a process: treat them as read-only.
 LOCAL_SECONDS = 5.0
 _local: dict[str, tuple[float, Any]] = {}
 _MISSING = object()
