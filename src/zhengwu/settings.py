@@ -112,6 +112,14 @@ def database_config() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
             " PRAGMA foreign_keys=ON;",
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_PREPARED_STATEMENTS", default=True
+    ):
+        # Parameters bound by the server, and a statement run five times on a connection is
+        # prepared there: PostgreSQL then skips parsing and planning it (a third of its CPU per
+        # API submission). Off behind a pooler that cannot keep prepared statements
+        # (PgBouncer before 1.21 in transaction mode).
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     if os.environ.get("TEST_DATABASE_NAME"):
         # Lets several suites share one PostgreSQL server without colliding (make test sets it).
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
