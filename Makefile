@@ -28,14 +28,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # Tools some tests drive, from Debian's packages: Chromium for the browser tests (Playwright's
 # own download is not reachable here), LibreOffice and poppler-utils to open the report exports
-# as an official would. Installed when missing on a Debian machine where we are root; otherwise
-# those tests skip, or fail under CI=true.
-SYSTEM_TOOLS = /usr/bin/chromium /usr/bin/soffice /usr/bin/pdftotext
-SYSTEM_PACKAGES = chromium libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+# as an official would, curl and jq to run the integration guide's examples. Installed when
+# missing on a Debian machine where we are root; otherwise those tests skip, or fail under CI=true.
+SYSTEM_TOOLS = /usr/bin/chromium /usr/bin/soffice /usr/bin/pdftotext /usr/bin/curl /usr/bin/jq
+SYSTEM_PACKAGES = chromium libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk curl jq
 system-tools:
 	@missing=0; for tool in $(SYSTEM_TOOLS); do [ -x "$$tool" ] || missing=1; done; \
 	if [ $$missing = 1 ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "Installing $(SYSTEM_PACKAGES) for the browser and export tests"; \
+		echo "Installing $(SYSTEM_PACKAGES) for the browser, export and guide tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends $(SYSTEM_PACKAGES) >/dev/null) \
 		|| echo "could not install them: those tests will skip (and fail under CI=true)"; \

@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -86,9 +87,27 @@ def test_the_commands_register_rotate_and_revoke(actors: Actors, capsys) -> None
     prefix = ApiKey.objects.get().prefix
     call_command("api_key", "rotate", prefix)
     assert caller_for_key(raw) is None
+    assert f"{prefix}… 已吊销。" in capsys.readouterr().out
     call_command("api_key", "issue", "--user", "dispatcher")
     token = capsys.readouterr().out.strip().split()[-1]
     assert caller_for_key(token).user == actors.dispatcher
+
+
+@pytest.mark.django_db
+def test_a_rotation_with_grace_shows_when_the_old_key_stops(actors: Actors, capsys) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)):
+        call_command("create_partner", "weibo", "政务微博", "--channel", "microblog")
+        raw = capsys.readouterr().out.split("API key（只显示这一次）: ")[1].split()[0]
+        old = ApiKey.objects.get()
+        call_command("api_key", "rotate", old.prefix, "--grace-hours", "24")
+        assert f"{old.prefix}… 于 2026-11-28 17:30 失效。" in capsys.readouterr().out
+        assert caller_for_key(raw).partner.slug == "weibo"  # still usable during the grace
+        call_command("api_key", "list")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:4] for line in lines] == [
+        [ApiKey.objects.latest("created_at").prefix, "weibo", "active", "never"],
+        [old.prefix, "weibo", "expires", "2026-11-28"],
+    ]
 
 
 def _submit_concurrently(raw: str, attempts: int) -> list[int]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from zhengwu.api.actions import do_issue_key, do_revoke_key, do_rotate_key
 from zhengwu.api.models import ApiKey, Partner
@@ -46,7 +47,11 @@ class Command(BaseCommand):
 
     def _rotate(self, options: dict) -> None:
         grace = dt.timedelta(hours=options["grace_hours"])
-        _key, raw = do_rotate_key(self._key(options), grace=grace)
+        old = self._key(options)
+        _key, raw = do_rotate_key(old, grace=grace)
+        old.refresh_from_db()
+        until = "已吊销" if old.revoked_at else f"于 {_when(old.expires_at)} 失效"
+        self.stdout.write(f"{old.prefix}… {until}。")
         self.stdout.write(f"新 API key（只显示这一次）: {raw}")
 
     def _revoke(self, options: dict) -> None:
@@ -54,7 +59,19 @@ class Command(BaseCommand):
         self.stdout.write(f"{key.prefix}… 已吊销。")
 
     def _list(self, options: dict) -> None:
-        for key in ApiKey.objects.select_related("partner", "user"):
+        now = timezone.now()
+        for key in ApiKey.objects.select_related("partner", "user").order_by("-created_at"):
             owner = key.partner.slug if key.partner else f"user:{key.user.username}"
-            state = "active" if key.is_usable() else "revoked/expired"
-            self.stdout.write(f"{key.prefix}  {owner:20}  {state:16}  {key.label}")
+            if key.revoked_at is not None:
+                state = f"revoked {_when(key.revoked_at)}"
+            elif key.expires_at is not None:
+                verb = "expires" if key.expires_at > now else "expired"
+                state = f"{verb} {_when(key.expires_at)}"
+            else:
+                state = "active"
+            used = f"used {_when(key.last_used_at)}" if key.last_used_at else "never used"
+            self.stdout.write(f"{key.prefix}  {owner:20}  {state:24}  {used:22}  {key.label}")
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
