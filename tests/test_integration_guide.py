@@ -91,9 +91,10 @@ def guide_script(base: str, scratch: Path) -> str:
     script = "\n".join(blocks)
     assert "BASE=http://127.0.0.1:8000" in script
     script = script.replace("BASE=http://127.0.0.1:8000", f"BASE={base}")
+    # The guide writes /tmp/appeal.json and the like: this test writes its own. (Before the
+    # interpreter goes in: its path may itself be under /tmp.)
+    script = re.sub(r"(?<![\w/.])/tmp/(\w+)", lambda m: str(scratch / m.group(1)), script)
     script = script.replace(".venv/bin/python", sys.executable)
-    # The guide writes /tmp/appeal.json and the like: this test writes its own.
-    script = re.sub(r"/tmp/(\w+)", lambda m: str(scratch / m.group(1)), script)  # noqa: S108
     return "set -euo pipefail\n" + script
 
 
