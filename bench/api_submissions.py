@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import re
 import secrets
 import shutil
@@ -140,6 +141,12 @@ def python_reference_ms() -> float:
     return best * 1000
 
 
+def interpreter() -> str:
+    """Which Python ran the workers: builds differ (pyenv's, without --enable-optimizations,
+    spent 8-10 % more CPU per submission than Debian's own)."""
+    return f"Python {platform.python_version()} from {sys.base_prefix}"
+
+
 def parse(output: str) -> dict[str, str]:
     found = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", output)}
     for pct in ("50", "75", "90", "99"):
@@ -229,7 +236,8 @@ def main() -> None:
     print(
         f"CPU per submission: app {app_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms → on 2 idle cores "
         f"at most ~{2000 / (app_ms + db_ms):.0f} submissions/s (load tool not counted); "
-        f"Python reference {reference:.0f} ms (machine speed: lower is faster)"
+        f"Python reference {reference:.0f} ms (machine speed: lower is faster; compare only "
+        f"under the same interpreter: {interpreter()})"
     )
     print(
         f"submissions/s {result['rps']}  p50 {result['p50']}  p90 {result['p90']}  "
