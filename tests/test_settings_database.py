@@ -17,6 +17,14 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements(monkeyp
     assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
+def test_the_options_in_the_database_url_are_kept(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"{POSTGRES}?sslmode=require&connect_timeout=5")
+    monkeypatch.delenv("DB_PREPARED_STATEMENTS", raising=False)
+    options = database_config()["OPTIONS"]
+    assert options["sslmode"] == "require" and options["connect_timeout"] == 5
+    assert options["server_side_binding"] is True
+
+
 def test_an_operator_behind_an_old_pooler_turns_prepared_statements_off(monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", POSTGRES)
     monkeypatch.setenv("DB_PREPARED_STATEMENTS", "0")

@@ -107,6 +107,7 @@ def database_config() -> dict:
         # concurrent writers queue on the busy timeout instead of failing with "database is locked".
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -119,7 +120,11 @@ def database_config() -> dict:
         # prepared there: PostgreSQL then skips parsing and planning it (a third of its CPU per
         # API submission). Off behind a pooler that cannot keep prepared statements
         # (PgBouncer before 1.21 in transaction mode).
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),  # the URL's own (?sslmode=require …) stay
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+        }
     if os.environ.get("TEST_DATABASE_NAME"):
         # Lets several suites share one PostgreSQL server without colliding (make test sets it).
         config["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
