@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.models import Appeal, Channel
 from zhengwu.lib import sealing
+from zhengwu.lib.inserts import PreparedInsert
 
 USER = settings.AUTH_USER_MODEL
 
@@ -107,7 +108,7 @@ class ApiKey(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
-class PartnerSubmission(models.Model):
+class PartnerSubmission(PreparedInsert):
     """An appeal a partner submitted, with what Open311 carries that the hub does not keep."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="submissions")

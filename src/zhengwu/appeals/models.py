@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwu.appeals.workflow import Status
 from zhengwu.dispatch.models import AppealType, Category, Urgency
+from zhengwu.lib.inserts import PreparedInsert
 from zhengwu.org.models import Division, Organisation
 
 USER = settings.AUTH_USER_MODEL
@@ -99,7 +100,7 @@ class Satisfaction(models.TextChoices):
     NONE = "none", _("未评价")
 
 
-class Appeal(models.Model):
+class Appeal(PreparedInsert):
     # Unique by a constraint (below), not `unique=True`: that would add a second, LIKE-only
     # index that no query uses and every submission pays for.
     number = models.CharField(_("编号"), max_length=20)
@@ -339,7 +340,7 @@ class ReturnReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class AppealEvent(models.Model):
+class AppealEvent(PreparedInsert):
     """The appeal's timeline: every hop, note, urge and decision, append-only."""
 
     appeal = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengwu.lib.hashing import canonical_json, sha256_hex
+from zhengwu.lib.inserts import PreparedInsert
 
 GENESIS_HASH = "0" * 64
 
@@ -15,7 +16,7 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class AuditEvent(models.Model):
+class AuditEvent(PreparedInsert):
     """One change: who (and in which role and body), what, to which object, from where, when.
 
     A change writes its row in its own transaction, unchained (`seq` empty); the chainer

@@ -38,8 +38,9 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
 @contextmanager
 def batch() -> Iterator[None]:
     """Within the caller's transaction: the task rows asked for in the block are written in one
-    INSERT when it ends without an error (intake asks for three: the citizen's SMS, the
-    smart-dispatch analysis, the audit chainer). With any other queue it changes nothing."""
+    INSERT when it ends without an error (intake asks for up to three: the citizen's SMS, the
+    smart-dispatch analysis, the audit chainer; see `lib.inserts.insert_new`). With any other
+    queue it changes nothing."""
     if _batch.get() is not None:  # nested: the outermost block writes them
         yield
         return
@@ -59,6 +60,8 @@ def _write(pending: list[tuple[Any, tuple]]) -> None:
     from django_tasks.utils import normalize_json
     from django_tasks_db.models import DBTaskResult, get_date_max
 
+    from zhengwu.lib.inserts import insert_new
+
     rows = []
     for task, args in pending:
         backend = task.get_backend()
@@ -73,7 +76,7 @@ def _write(pending: list[tuple[Any, tuple]]) -> None:
                 backend_name=backend.alias,
             )
         )
-    DBTaskResult.objects.bulk_create(rows)
+    insert_new(rows)
 
 
 def _queue_is_in_transaction(task: Any) -> bool:

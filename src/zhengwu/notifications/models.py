@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengwu.lib.inserts import PreparedInsert
 from zhengwu.lib.masking import mask_email, mask_phone
 
 
@@ -25,7 +26,7 @@ class Status(models.TextChoices):
     FAILED = "failed", _("发送失败")
 
 
-class Message(models.Model):
+class Message(PreparedInsert):
     """One message to one address (or, for 站内消息, one user's inbox).
 
     `about_type`/`about_id` name the object the message is about, as audit rows do, so any module
