@@ -3,10 +3,11 @@
 Django builds an INSERT anew for every `save()`: it walks the model's fields, asks each for its
 placeholder, checks every value for expressions, quotes every column and joins the text — the
 same text every time. An appeal's intake writes six rows (the appeal, its first event, the
-citizen's SMS, the partner's claim, the audit row, the task rows), and building their statements
-was about a tenth of a submission's CPU. Here the text is built once per model, column list and
-number of rows (PostgreSQL then prepares it: `DB_PREPARED_STATEMENTS`); each value is still
-converted exactly as Django converts it (the field's `pre_save` and `get_db_prep_save`).
+citizen's SMS, the partner's claim, the audit row, the task rows), and building their
+statements was about a sixth of a submission's CPU (docs/performance.md, runs 49-79). Here the
+text is built once per model, column list and number of rows (PostgreSQL then prepares it:
+`DB_PREPARED_STATEMENTS`); each value is still converted exactly as Django converts it (the
+field's `pre_save` and `get_db_prep_save`).
 
 Anything out of the ordinary — a raw save, a value that is an expression, a field with its own
 placeholder, a database that cannot return columns — goes Django's own way.
