@@ -111,6 +111,29 @@ def test_it_limits_a_partner_to_its_rate(actors: Actors) -> None:
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_busy_partner_is_counted_in_batches_and_held_to_its_rate(
+    actors: Actors, monkeypatch
+) -> None:
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhengwu.api import callers
+    from zhengwu.lib import cache as shared
+
+    sent = []
+    send = shared.count_many
+    monkeypatch.setattr(shared, "count_many", lambda c, by=1: sent.append(by) or send(c, by))
+    monkeypatch.setattr(callers, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+    caller = callers.Caller(user=AnonymousUser(), partner=partner(rate_limit=300)[0])
+    for _ in range(300):
+        callers.check_rate(caller, None)
+    with pytest.raises(callers.RateLimited):
+        callers.check_rate(caller, None)
+    # One round trip per 3 calls (1 % of the limit), each adding its 3 to the shared counter.
+    assert sent == [3] * 100
+
+
 def test_a_partner_without_the_submit_operation_is_refused(actors: Actors) -> None:
     reader = KeyClient(partner(operations=["read"])[1])
     assert reader.post(f"{BASE}/appeals", APPEAL).status_code == 403

@@ -136,6 +136,7 @@ def test_counters_count_together_in_one_round_trip(redis_cache, settings) -> Non
     ttl_b = client.ttl(caches["default"].make_and_validate_key("b"))
     assert 30 < ttl_a <= 60 and 0 < ttl_b <= 30  # each window set by its first count
     assert caches["default"].get("a") == 3  # readable through the cache API too
+    assert shared.count_many([("a", 60)], by=5) == [8]  # a process's tally, sent at once
 
 
 @pytest.mark.django_db
@@ -162,3 +163,42 @@ def test_hot_entries_are_kept_a_few_seconds_in_each_process(monkeypatch) -> None
     # A value `keep` refuses is neither stored nor kept (an unknown API key, say).
     assert shared.cached("absent", lambda: None, 60, keep=lambda v: v is not None) is None
     assert cache.get("absent", "missing") == "missing" and "absent" not in shared._local
+
+
+def test_a_tally_reaches_the_shared_counter_once_per_batch(monkeypatch) -> None:
+    from django.core.cache import cache
+
+    from zhengwu.lib import cache as shared
+
+    sent = []
+    send = shared.count_many
+    monkeypatch.setattr(shared, "count_many", lambda c, by=1: sent.append(by) or send(c, by))
+    assert [shared.tally("t", 60, batch=10) for _ in range(25)] == list(range(1, 26))
+    assert sent == [10, 10] and cache.get("t") == 20
+
+
+def test_a_limit_on_tallies_refuses_nothing_early_and_little_late() -> None:
+    """Two processes (each with its own tallies) share one counter: none refuses a call before
+    the limit is reached, and each lets through at most a batch less one too many."""
+    from zhengwu.lib import cache as shared
+
+    limit, batch, made, admitted, first_refused = 100, 10, 0, 0, None
+    processes = [{}, {}]
+
+    def calls(process: int, n: int) -> None:
+        nonlocal made, admitted, first_refused
+        shared._tallies.clear()
+        shared._tallies.update(processes[process])
+        for _ in range(n):
+            made += 1
+            if shared.tally("r", 60, batch) <= limit:
+                admitted += 1
+            elif first_refused is None:
+                first_refused = made
+        processes[process] = dict(shared._tallies)
+
+    calls(0, 95)
+    calls(1, 20)
+    calls(0, 20)
+    assert first_refused > limit
+    assert limit <= admitted <= limit + 2 * (batch - 1)
