@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
@@ -138,7 +139,14 @@ def count_many(counters: list[tuple[str, int]], by: int = 1) -> list[int]:
 # process last read it plus what it has not sent yet: never more than the calls really made. A
 # limit checked against it never refuses a call before the limit is reached, and lets through at
 # most batch − 1 calls too many per process: each learns the shared count at its next send.
-_tallies: dict[str, list[float]] = {}  # key: [not yet sent, shared value when last sent, until]
+@dataclass(slots=True)
+class _Tally:
+    until: float  # when the counter's window is over
+    unsent: int = 0
+    shared: int = 0  # the shared counter when this process last sent
+
+
+_tallies: dict[str, _Tally] = {}
 _tallies_lock = threading.Lock()
 
 
@@ -149,17 +157,17 @@ def tally(key: str, window: int, batch: int) -> int:
         if entry is None:
             now = monotonic()
             if len(_tallies) >= 1000:  # forget the windows that are over
-                for old in [k for k, e in _tallies.items() if e[2] < now]:
+                for old in [k for k, t in _tallies.items() if t.until < now]:
                     del _tallies[old]
-            entry = _tallies[key] = [0, 0, now + window]
-        entry[0] += 1
-        if entry[0] < batch:
-            return int(entry[1] + entry[0])
-        unsent, entry[0] = int(entry[0]), 0
+            entry = _tallies[key] = _Tally(until=now + window)
+        entry.unsent += 1
+        if entry.unsent < batch:
+            return entry.shared + entry.unsent
+        unsent, entry.unsent = entry.unsent, 0
     shared = count_many([(key, window)], by=unsent)[0]
     with _tallies_lock:
-        entry[1] = max(entry[1], shared)
-        return int(entry[1] + entry[0])
+        entry.shared = max(entry.shared, shared)
+        return entry.shared + entry.unsent
 
 
 def _count_in(backend: Any, key: str, window: int, by: int = 1) -> int:

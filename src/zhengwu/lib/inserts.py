@@ -46,9 +46,10 @@ def _build(
     ops = connection.ops
     if any(hasattr(f, "get_placeholder") for f in fields):
         return None
-    # Only the generated key comes back (Django would convert other returned columns).
+    # Only the generated key of a single row comes back (Django would convert other columns).
     if returning and (
-        not connection.features.can_return_columns_from_insert
+        rows != 1
+        or not connection.features.can_return_columns_from_insert
         or not all(f is f.model._meta.auto_field for f in returning)
     ):
         return None
@@ -75,9 +76,9 @@ def _values(obj: models.Model, fields: Sequence, connection: Any) -> list | None
 def insert(
     objs: Sequence[models.Model], using: str, fields: Sequence, returning: Sequence = ()
 ) -> list[tuple] | None:
-    """INSERT `objs` (of one model) in one statement and return the `returning` columns of each
-    row; None when the statement is not one of the ordinary kind this handles (the caller then
-    lets Django build it)."""
+    """INSERT `objs` (of one model) in one statement and return the `returning` columns (of a
+    single row); None when the statement is not one of the ordinary kind this handles (the
+    caller then lets Django build it)."""
     model = type(objs[0])
     statement = _statement(using, model, fields, returning, len(objs))
     if statement is None:
@@ -94,9 +95,7 @@ def insert(
         cursor.execute(sql, params)
         if not returning:
             return []
-        if len(objs) == 1:
-            return [connection.ops.fetch_returned_insert_columns(cursor, returning_params)]
-        return list(connection.ops.fetch_returned_insert_rows(cursor))
+        return [connection.ops.fetch_returned_insert_columns(cursor, returning_params)]
 
 
 class PreparedInsert(models.Model):
